@@ -1,0 +1,195 @@
+package dev.sqlgit;
+
+import dev.sqlgit.internal.engine.ActionCatalog;
+import dev.sqlgit.internal.engine.Engine;
+import dev.sqlgit.internal.engine.MasterEngine;
+import dev.sqlgit.internal.engine.PeerEngine;
+import dev.sqlgit.internal.log.ClusterLayout;
+import dev.sqlgit.internal.sqlite.ReadOnlyDb;
+import dev.sqlgit.internal.sqlite.SqliteDb;
+import dev.sqlgit.internal.sqlite.SqliteErrors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * One replica of a cluster: the master, which fixes the canonical order, or a peer, which rebases
+ * its own actions onto the master's history.
+ *
+ * <pre>{@code
+ * try (Peer peer = Peer.open(PeerOptions.builder()
+ *         .root(Path.of("shared/cluster"))
+ *         .peerId("bob").masterId("alice")
+ *         .actions(actions)
+ *         .build())) {
+ *   peer.submit("add_note", new Note("n1", "hello"));
+ *   SyncReport report = peer.sync(ctx -> Resolution.DROP);
+ *   List<Row> rows = peer.db().query("SELECT * FROM notes");
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Writes ({@link #submit}, {@link #sync}) run one at a time; reads through {@link
+ * #db()} run alongside them and never see an uncommitted or half-rebased state. A resolver runs
+ * on the syncing thread and must not call {@code submit} or {@code sync} (use {@link
+ * ConflictContext#submit}).
+ */
+public final class Peer implements AutoCloseable {
+  private final PeerOptions options;
+  private final ActionCatalog actions;
+  private final Engine engine;
+  private final ReentrantLock writer = new ReentrantLock();
+  private final Db readView;
+  private volatile boolean closed;
+
+  private Peer(PeerOptions options, ActionCatalog actions, Engine engine) {
+    this.options = options;
+    this.actions = actions;
+    this.engine = engine;
+    this.readView =
+        new ReadOnlyDb(
+            new ReadOnlyDb.Access() {
+              @Override
+              public <T> T read(Function<SqliteDb, T> body) {
+                checkOpen();
+                return engine.read(body);
+              }
+            });
+  }
+
+  /**
+   * Opens a replica: creates the cluster folders and this peer's log when missing, and rebuilds the
+   * local state from the snapshot and the logs. A peer with no pending action catches up to the
+   * master head on disk.
+   *
+   * @throws FileSyncLagException when the syncer delivered a squashed master log before its
+   *     snapshot (transient: retry later)
+   * @throws IntegrityException when a log is malformed; the message names file and line
+   */
+  public static Peer open(PeerOptions options) {
+    Objects.requireNonNull(options, "options");
+    options.stateDirectory().ifPresent(dir -> {
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw SqliteErrors.io("cannot create state folder", dir, e);
+      }
+    });
+    ClusterLayout layout = new ClusterLayout(options.root());
+    ActionCatalog actions = options.actions().catalog();
+    Engine engine =
+        options.isMaster()
+            ? MasterEngine.open(layout, options.masterId(), actions)
+            : PeerEngine.open(layout, options.peerId(), options.masterId(), actions);
+    return new Peer(options, actions, engine);
+  }
+
+  /**
+   * Applies action {@code name} to the local state and appends it to this replica's log. When it
+   * returns, the action is durable (the log was fsynced).
+   *
+   * @param params anything Jackson can serialise (a record, a {@code Map}, a {@code JsonNode}); it
+   *     travels as JSON and is bound back for the action, here and on every other replica
+   * @throws UnknownActionException when {@code name} is not registered (nothing written)
+   * @throws ActionFailedException when the action throws (rolled back, nothing logged)
+   */
+  public void submit(String name, Object params) {
+    Objects.requireNonNull(name, "name");
+    var json = actions.toJson(params);
+    withWriter(() -> {
+      engine.submit(name, json);
+      return null;
+    });
+  }
+
+  /**
+   * Syncs without a resolver. On the master: incorporates the other peers' new actions and
+   * squashes. On a peer: rebases onto the master's history; a real conflict fails with {@link
+   * UnresolvedConflictException} and leaves the peer exactly as it was.
+   */
+  public SyncReport sync() {
+    return withWriter(() -> engine.sync(null));
+  }
+
+  /**
+   * Syncs, calling {@code resolver} for each pending action that really conflicts (peers only; the
+   * master never calls it). On any failure the peer is left exactly as it was before the sync.
+   *
+   * @throws FileSyncLagException when the new snapshot has not arrived yet (transient)
+   * @throws ResolutionException when the resolver answers FORCE on an ERROR, RETRY without a
+   *     mitigation, or null
+   */
+  public SyncReport sync(Resolver resolver) {
+    Objects.requireNonNull(resolver, "resolver (use sync() for none)");
+    return withWriter(() -> engine.sync(resolver));
+  }
+
+  /** A read-only view of the local state; it follows the state across syncs. Writes throw. */
+  public Db db() {
+    checkOpen();
+    return readView;
+  }
+
+  /** Whether this replica is the cluster's master. */
+  public boolean isMaster() {
+    return options.isMaster();
+  }
+
+  /** This replica's id. */
+  public String peerId() {
+    return options.peerId();
+  }
+
+  /** On the master, its newest seq; on a peer, the master seq its state has integrated; 0 before any. */
+  public long masterHead() {
+    checkOpen();
+    return withWriter(engine::masterHead);
+  }
+
+  /** This peer's own actions not yet known to be incorporated by the master, in log order. */
+  public List<PeerAction> pending() {
+    checkOpen();
+    return withWriter(engine::pending);
+  }
+
+  /** Releases the local state. Idempotent; afterwards every method throws {@link ClosedException}. */
+  @Override
+  public void close() {
+    writer.lock();
+    try {
+      if (!closed) {
+        closed = true;
+        engine.close();
+      }
+    } finally {
+      writer.unlock();
+    }
+  }
+
+  private <T> T withWriter(java.util.function.Supplier<T> body) {
+    if (writer.isHeldByCurrentThread()) {
+      throw new IllegalStateException(
+          "submit/sync called from inside a resolver; queue mitigations with ConflictContext.submit");
+    }
+    writer.lock();
+    try {
+      checkOpen();
+      return body.get();
+    } finally {
+      writer.unlock();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new ClosedException("peer '" + options.peerId() + "'");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Peer[" + options.peerId() + (isMaster() ? ", master" : "") + " @ " + options.root() + "]";
+  }
+}

@@ -1,0 +1,94 @@
+package dev.sqlgit;
+
+import dev.sqlgit.internal.log.ClusterLayout;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to open a {@link Peer}: the cluster root, this peer's id, the master's id, the shared
+ * actions and an optional folder for local state.
+ *
+ * <pre>{@code
+ * PeerOptions options = PeerOptions.builder()
+ *     .root(Path.of("shared/cluster"))
+ *     .peerId("bob").masterId("alice")
+ *     .actions(actions)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Peer ids are 1–64 characters of letters, digits, {@code _} and {@code -}.
+ */
+public record PeerOptions(Path root, String peerId, String masterId, ActionRegistry actions, Path stateDir) {
+
+  public PeerOptions {
+    Objects.requireNonNull(root, "root (the cluster folder)");
+    Objects.requireNonNull(actions, "actions");
+    ClusterLayout.checkPeerId(peerId, "peerId");
+    ClusterLayout.checkPeerId(masterId, "masterId");
+  }
+
+  /** Starts an empty builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The local state folder, when one was given. */
+  public Optional<Path> stateDirectory() {
+    return Optional.ofNullable(stateDir);
+  }
+
+  /** Whether this peer is the cluster's master. */
+  public boolean isMaster() {
+    return peerId.equals(masterId);
+  }
+
+  /** Collects options; not thread-safe. */
+  public static final class Builder {
+    private Path root;
+    private String peerId;
+    private String masterId;
+    private ActionRegistry actions;
+    private Path stateDir;
+
+    private Builder() {}
+
+    /** The cluster root folder, shared through a file syncer. Required. */
+    public Builder root(Path root) {
+      this.root = root;
+      return this;
+    }
+
+    /** This peer's id. Required. */
+    public Builder peerId(String peerId) {
+      this.peerId = peerId;
+      return this;
+    }
+
+    /** The master's id, the same on every peer of the cluster. Required. */
+    public Builder masterId(String masterId) {
+      this.masterId = masterId;
+      return this;
+    }
+
+    /** The actions, the same on every peer of the cluster. Required. */
+    public Builder actions(ActionRegistry actions) {
+      this.actions = actions;
+      return this;
+    }
+
+    /**
+     * A folder for this peer's local state. Optional: in this release the state is rebuilt in
+     * memory from the snapshot and logs on open; the folder is created and reserved for the
+     * persistent state of the incremental engine.
+     */
+    public Builder stateDir(Path stateDir) {
+      this.stateDir = stateDir;
+      return this;
+    }
+
+    public PeerOptions build() {
+      return new PeerOptions(root, peerId, masterId, actions, stateDir);
+    }
+  }
+}

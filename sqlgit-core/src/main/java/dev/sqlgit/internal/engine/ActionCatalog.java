@@ -1,0 +1,15 @@
+package dev.sqlgit.internal.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sqlgit.Db;
+
+/** What the engine needs from an {@link dev.sqlgit.ActionRegistry}: look up, convert, run. */
+public interface ActionCatalog {
+  boolean contains(String name);
+
+  /** Runs action {@code name} on {@code db}; throws whatever the action throws. */
+  void apply(String name, Db db, JsonNode params) throws Exception;
+
+  /** Turns submit params (a record, a map, a tree) into the JSON the logs carry. */
+  JsonNode toJson(Object params);
+}

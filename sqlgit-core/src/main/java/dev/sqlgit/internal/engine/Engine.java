@@ -1,0 +1,28 @@
+package dev.sqlgit.internal.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sqlgit.PeerAction;
+import dev.sqlgit.Resolver;
+import dev.sqlgit.SyncReport;
+import dev.sqlgit.internal.sqlite.SqliteDb;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A replica's writer: the master's or a peer's. Callers serialise {@link #submit}, {@link #sync}
+ * and {@link #close}; {@link #read} may run concurrently with them.
+ */
+public interface Engine {
+  void submit(String name, JsonNode params);
+
+  SyncReport sync(Resolver resolver);
+
+  long masterHead();
+
+  List<PeerAction> pending();
+
+  /** Runs {@code body} on the current state, which stays stable for the length of the call. */
+  <T> T read(Function<SqliteDb, T> body);
+
+  void close();
+}

@@ -1,0 +1,94 @@
+package dev.sqlgit.internal.engine;
+
+import dev.sqlgit.MasterAction;
+import dev.sqlgit.PeerAction;
+import dev.sqlgit.Source;
+import dev.sqlgit.internal.log.PeerLog;
+import dev.sqlgit.internal.log.PeerLogEntry;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's half of a sync (SPEC §2, master sync): for each other peer in sorted id order,
+ * record its acks and incorporate its new actions in log order. A peer's first conflicting action
+ * stops that peer for this round: it and every later action are skipped, never reordered.
+ */
+final class Incorporation {
+  private static final Logger LOG = LoggerFactory.getLogger(Incorporation.class);
+
+  private final MasterEngine master;
+  private final MasterHistory history;
+  private final ActionCatalog actions;
+  private int applied;
+  private int skipped;
+  private int forced;
+
+  record Counts(int applied, int skipped, int forced) {}
+
+  Incorporation(MasterEngine master, MasterHistory history, ActionCatalog actions) {
+    this.master = master;
+    this.history = history;
+    this.actions = actions;
+  }
+
+  Counts run(List<String> peers) {
+    for (String peer : peers) {
+      incorporate(peer, PeerLog.read(master.layout().logOf(peer)));
+    }
+    return new Counts(applied, skipped, forced);
+  }
+
+  private void incorporate(String peer, List<PeerLogEntry> log) {
+    boolean stopped = false;
+    for (PeerLogEntry entry : log) {
+      if (entry instanceof PeerLogEntry.MasterAck) {
+        master.recordAck(peer, ((PeerLogEntry.MasterAck) entry).masterSeq());
+        continue;
+      }
+      PeerAction a = ((PeerLogEntry.Action) entry).action();
+      if (history.isIncorporated(peer, a.seq()) || a.baseMasterSeq() < history.snapshotHead()) {
+        // Below the snapshot only a stale copy of the log can hold an action: every live one was
+        // rebased onto an acked head, and the snapshot never passes an ack.
+        continue;
+      }
+      if (stopped) {
+        skipped++;
+        continue;
+      }
+      if (!accept(peer, a)) {
+        stopped = true;
+        skipped++;
+        continue;
+      }
+      long seq = history.head() + 1;
+      master.append(new MasterAction(seq, a.name(), a.params(), new Source(peer, a.seq()), a.force()));
+      applied++;
+      if (a.force()) {
+        forced++;
+      }
+    }
+  }
+
+  private boolean accept(String peer, PeerAction a) {
+    if (a.baseMasterSeq() > history.head()) {
+      LOG.warn("peer '{}' action seq {} is based on master seq {} beyond the head {}; skipped",
+          peer, a.seq(), a.baseMasterSeq(), history.head());
+      return false;
+    }
+    if (!actions.contains(a.name())) {
+      LOG.warn("peer '{}' action seq {} names unknown action '{}'; skipped until this master knows it",
+          peer, a.seq(), a.name());
+      return false;
+    }
+    List<MasterAction> suffix = history.suffixAfter(a.baseMasterSeq(), peer);
+    Verdict verdict =
+        Gates.check(
+            new Gates.Candidate(a.name(), a.params(), a.force()),
+            master.current(),
+            suffix,
+            history,
+            () -> history.stateAt(a.baseMasterSeq(), peer));
+    return verdict instanceof Verdict.Accept;
+  }
+}

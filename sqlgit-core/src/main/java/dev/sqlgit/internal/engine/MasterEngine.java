@@ -1,0 +1,217 @@
+package dev.sqlgit.internal.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sqlgit.IntegrityException;
+import dev.sqlgit.MasterAction;
+import dev.sqlgit.PeerAction;
+import dev.sqlgit.Resolver;
+import dev.sqlgit.Source;
+import dev.sqlgit.SyncReport;
+import dev.sqlgit.UnknownActionException;
+import dev.sqlgit.internal.log.ClusterLayout;
+import dev.sqlgit.internal.log.JsonlFile;
+import dev.sqlgit.internal.log.MasterLog;
+import dev.sqlgit.internal.log.MasterLogEntry;
+import dev.sqlgit.internal.log.SnapshotFile;
+import dev.sqlgit.internal.sqlite.Footprint;
+import dev.sqlgit.internal.sqlite.SqliteDb;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master replica: it fixes the canonical order. Its state is snapshot + master log, rebuilt on
+ * open (the reference path); it writes the master log and {@code snapshot.db}, nothing else.
+ */
+public final class MasterEngine implements Engine {
+  private static final Logger LOG = LoggerFactory.getLogger(MasterEngine.class);
+
+  private final ClusterLayout layout;
+  private final String masterId;
+  private final ActionCatalog actions;
+  private final Path logFile;
+  private final MasterHistory history;
+  private final StateHolder state;
+  /** Every line of the master log, in order, for the rewrite at squash time. */
+  private final List<MasterLogEntry> entries;
+  /** The newest ack recorded per peer. */
+  private final Map<String, Long> acks = new HashMap<>();
+
+  private MasterEngine(
+      ClusterLayout layout,
+      String masterId,
+      ActionCatalog actions,
+      MasterHistory history,
+      StateDb initial,
+      List<MasterLogEntry> entries) {
+    this.layout = layout;
+    this.masterId = masterId;
+    this.actions = actions;
+    this.logFile = layout.logOf(masterId);
+    this.history = history;
+    this.state = new StateHolder(initial);
+    this.entries = new ArrayList<>(entries);
+    for (MasterLogEntry e : entries) {
+      if (e instanceof MasterLogEntry.PeerAck) {
+        MasterLogEntry.PeerAck ack = (MasterLogEntry.PeerAck) e;
+        acks.merge(ack.peer(), ack.masterSeq(), Math::max);
+      }
+    }
+  }
+
+  public static MasterEngine open(ClusterLayout layout, String masterId, ActionCatalog actions) {
+    layout.create();
+    Path logFile = layout.logOf(masterId);
+    long torn = JsonlFile.repairTail(logFile);
+    if (torn > 0) {
+      LOG.warn("{}: removed a torn last line ({} bytes) left by a crash mid-append", logFile, torn);
+    }
+    JsonlFile.createIfMissing(logFile);
+    MasterLog log = MasterLog.read(logFile);
+    byte[] image = SnapshotFile.read(layout.snapshot()).orElse(null);
+    long snapshotHead = SnapshotImage.headOf(image);
+    if (log.snapshotMarker() > snapshotHead) {
+      throw new IntegrityException(
+          layout.snapshot() + " is at seq " + snapshotHead + " but the master log was squashed to "
+              + log.snapshotMarker() + "; restore the snapshot that goes with this log");
+    }
+    if (log.head() < snapshotHead) {
+      throw new IntegrityException(
+          logFile + " ends at seq " + log.head() + ", behind the snapshot at " + snapshotHead);
+    }
+    // A crash between writing the snapshot and trimming the log leaves actions the snapshot covers.
+    MasterHistory history = new MasterHistory(actions, image, snapshotHead, log.actions());
+    StateDb initial = history.stateAt(history.head(), null);
+    return new MasterEngine(layout, masterId, actions, history, initial, log.entries());
+  }
+
+  @Override
+  public void submit(String name, JsonNode params) {
+    if (!actions.contains(name)) {
+      throw new UnknownActionException(name);
+    }
+    long seq = history.head() + 1;
+    append(new MasterAction(seq, name, params, new Source(masterId, seq), false));
+  }
+
+  /** Applies {@code action} to the state and appends it to the master log, or neither. */
+  void append(MasterAction action) {
+    StateDb current = state.current();
+    Footprint[] footprint = new Footprint[1];
+    MasterLogEntry entry = new MasterLogEntry.Action(action);
+    state.write(
+        () ->
+            current.inTransaction(
+                () -> {
+                  footprint[0] = current.apply(action.name(), action.params(), false);
+                  MasterLog.append(logFile, List.of(entry));
+                }));
+    history.append(action, footprint[0].writes());
+    entries.add(entry);
+  }
+
+  @Override
+  public SyncReport sync(Resolver ignored) {
+    Incorporation.Counts counts = new Incorporation(this, history, actions).run(otherPeers());
+    OptionalLong squashedTo = squash();
+    if (counts.applied() == 0 && counts.skipped() == 0 && squashedTo.isEmpty()) {
+      return SyncReport.NOTHING;
+    }
+    return new SyncReport(counts.applied(), counts.skipped(), 0, counts.forced(), 0, squashedTo);
+  }
+
+  List<String> otherPeers() {
+    List<String> peers = new ArrayList<>(layout.peerIds());
+    peers.remove(masterId);
+    return peers;
+  }
+
+  ClusterLayout layout() {
+    return layout;
+  }
+
+  StateDb current() {
+    return state.current();
+  }
+
+  /**
+   * Records that {@code peer} integrated the master log up to {@code masterSeq}: appended as a
+   * {@code peer_ack} only when it is above both that peer's last ack and the snapshot head.
+   */
+  void recordAck(String peer, long masterSeq) {
+    if (masterSeq > history.head()) {
+      LOG.warn("peer '{}' acks master seq {} beyond the head {}; ignored", peer, masterSeq, history.head());
+      return;
+    }
+    if (masterSeq <= Math.max(acks.getOrDefault(peer, 0L), history.snapshotHead())) {
+      return;
+    }
+    MasterLogEntry.PeerAck ack = new MasterLogEntry.PeerAck(peer, masterSeq);
+    MasterLog.append(logFile, List.of(ack));
+    entries.add(ack);
+    acks.put(peer, masterSeq);
+  }
+
+  /**
+   * Advances the snapshot to the lowest ack of the peers that have a log, when that is above the
+   * current snapshot. The snapshot is written before the log is trimmed, so a crash in between
+   * leaves a consistent (if untrimmed) cluster.
+   */
+  private OptionalLong squash() {
+    List<String> peers = otherPeers();
+    if (peers.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    long min = Long.MAX_VALUE;
+    for (String p : peers) {
+      min = Math.min(min, Math.max(acks.getOrDefault(p, 0L), history.snapshotHead()));
+    }
+    if (min <= history.snapshotHead()) {
+      return OptionalLong.empty();
+    }
+    byte[] image;
+    try (StateDb at = history.stateAt(min, null)) {
+      image = SnapshotImage.imageAt(at, min);
+    }
+    SnapshotFile.write(layout.snapshot(), image);
+    List<MasterLogEntry> trimmed = new ArrayList<>();
+    trimmed.add(new MasterLogEntry.Snapshot(min));
+    for (MasterLogEntry e : entries) {
+      if (e instanceof MasterLogEntry.Action && ((MasterLogEntry.Action) e).action().seq() > min
+          || e instanceof MasterLogEntry.PeerAck && ((MasterLogEntry.PeerAck) e).masterSeq() > min) {
+        trimmed.add(e);
+      }
+    }
+    MasterLog.rewrite(logFile, trimmed);
+    entries.clear();
+    entries.addAll(trimmed);
+    history.squashTo(min, image);
+    return OptionalLong.of(min);
+  }
+
+  @Override
+  public long masterHead() {
+    return history.head();
+  }
+
+  @Override
+  public List<PeerAction> pending() {
+    return List.of();
+  }
+
+  @Override
+  public <T> T read(Function<SqliteDb, T> body) {
+    return state.read(body);
+  }
+
+  @Override
+  public void close() {
+    state.close();
+  }
+}

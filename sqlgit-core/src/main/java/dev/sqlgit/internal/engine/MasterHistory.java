@@ -1,0 +1,166 @@
+package dev.sqlgit.internal.engine;
+
+import dev.sqlgit.ActionFailedException;
+import dev.sqlgit.IntegrityException;
+import dev.sqlgit.MasterAction;
+import dev.sqlgit.internal.sqlite.Footprint;
+import dev.sqlgit.internal.sqlite.RowKey;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The master's history as a replica knows it: the snapshot (image + head) and every master action
+ * after it. This is the <b>reference path</b>: any state at any master seq is rebuilt from the
+ * snapshot by replaying actions, and the write set of each master action is what SQLite reported
+ * while replaying it. Confined to the engine's writer.
+ */
+final class MasterHistory {
+  private final ActionCatalog actions;
+  private byte[] snapshotImage;
+  private long snapshotHead;
+  private final List<MasterAction> log = new ArrayList<>();
+  private final Map<Long, Set<RowKey>> writes = new HashMap<>();
+  private final Map<String, Set<Long>> incorporated = new HashMap<>();
+
+  MasterHistory(ActionCatalog actions, byte[] snapshotImage, long snapshotHead, List<MasterAction> after) {
+    this.actions = actions;
+    this.snapshotImage = snapshotImage;
+    this.snapshotHead = snapshotHead;
+    for (MasterAction a : after) {
+      if (a.seq() > snapshotHead) {
+        add(a);
+      }
+    }
+  }
+
+  long snapshotHead() {
+    return snapshotHead;
+  }
+
+  byte[] snapshotImage() {
+    return snapshotImage;
+  }
+
+  /** The newest master seq (the snapshot head when no action follows it). */
+  long head() {
+    return log.isEmpty() ? snapshotHead : log.get(log.size() - 1).seq();
+  }
+
+  List<MasterAction> actions() {
+    return List.copyOf(log);
+  }
+
+  /** Whether the master log (above the snapshot) holds an action authored as {@code (peer, seq)}. */
+  boolean isIncorporated(String peer, long seq) {
+    return incorporated.getOrDefault(peer, Set.of()).contains(seq);
+  }
+
+  /** The own seqs of {@code peer} that the master incorporated (above the snapshot). */
+  Set<Long> incorporatedFrom(String peer) {
+    return Set.copyOf(incorporated.getOrDefault(peer, Set.of()));
+  }
+
+  /** Master actions after {@code seq} authored by anyone but {@code author}: the suffix. */
+  List<MasterAction> suffixAfter(long seq, String author) {
+    List<MasterAction> out = new ArrayList<>();
+    for (MasterAction a : log) {
+      if (a.seq() > seq && !a.source().peer().equals(author)) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** Appends an action the master just applied, with the writes it made. */
+  void append(MasterAction a, Set<RowKey> written) {
+    if (a.seq() != head() + 1) {
+      throw new IllegalStateException("master seq " + a.seq() + " after head " + head());
+    }
+    add(a);
+    writes.put(a.seq(), Set.copyOf(written));
+  }
+
+  private void add(MasterAction a) {
+    log.add(a);
+    incorporated.computeIfAbsent(a.source().peer(), p -> new HashSet<>()).add(a.source().seq());
+  }
+
+  /** Union of the rows written by {@code suffix}, computed by replay where not yet known. */
+  Set<RowKey> writesOf(List<MasterAction> suffix) {
+    Set<RowKey> out = new HashSet<>();
+    for (MasterAction a : suffix) {
+      if (!writes.containsKey(a.seq())) {
+        replayAll();
+      }
+      out.addAll(writes.get(a.seq()));
+    }
+    return out;
+  }
+
+  private void replayAll() {
+    try (StateDb s = stateAt(head(), null)) {
+      // stateAt records every write set on the way.
+    }
+  }
+
+  /**
+   * A fresh state at master seq {@code seq}, plus (when {@code ownPeer} is not null) that peer's
+   * own master actions after {@code seq}, in master order: the context that peer wrote against.
+   * An own action that no longer applies without the interleaved suffix is left out of the context.
+   */
+  StateDb stateAt(long seq, String ownPeer) {
+    if (seq < snapshotHead) {
+      throw new IllegalStateException("state at " + seq + " is inside the snapshot (head " + snapshotHead + ")");
+    }
+    StateDb state = StateDb.fromImage(snapshotImage, actions, "master@" + seq);
+    try {
+      for (MasterAction a : log) {
+        if (a.seq() <= seq) {
+          Footprint f = replay(state, a);
+          writes.putIfAbsent(a.seq(), f.writes());
+        } else if (ownPeer != null && a.source().peer().equals(ownPeer)) {
+          try {
+            state.apply(a.name(), a.params(), false);
+          } catch (ActionFailedException e) {
+            // Its effect depended on actions this context leaves out; the context stays best-effort.
+          }
+        }
+      }
+      return state;
+    } catch (RuntimeException e) {
+      state.close();
+      throw e;
+    }
+  }
+
+  private static Footprint replay(StateDb state, MasterAction a) {
+    try {
+      return state.apply(a.name(), a.params(), false);
+    } catch (ActionFailedException e) {
+      throw new IntegrityException(
+          "master action seq "
+              + a.seq()
+              + " ('"
+              + a.name()
+              + "') no longer applies when replayed; actions must be deterministic and the same on"
+              + " every peer",
+          e);
+    }
+  }
+
+  /** Moves the snapshot to {@code head}, whose image the caller wrote; forgets what it covers. */
+  void squashTo(long head, byte[] image) {
+    snapshotImage = image;
+    snapshotHead = head;
+    log.removeIf(a -> a.seq() <= head);
+    writes.keySet().removeIf(s -> s <= head);
+    incorporated.clear();
+    for (MasterAction a : log) {
+      incorporated.computeIfAbsent(a.source().peer(), p -> new HashSet<>()).add(a.source().seq());
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package dev.sqlgit.internal.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sqlgit.FileSyncLagException;
+import dev.sqlgit.IntegrityException;
+import dev.sqlgit.PeerAction;
+import dev.sqlgit.Resolver;
+import dev.sqlgit.SyncReport;
+import dev.sqlgit.UnknownActionException;
+import dev.sqlgit.internal.log.ClusterLayout;
+import dev.sqlgit.internal.log.JsonlFile;
+import dev.sqlgit.internal.log.MasterLog;
+import dev.sqlgit.internal.log.PeerLog;
+import dev.sqlgit.internal.log.PeerLogEntry;
+import dev.sqlgit.internal.log.SnapshotFile;
+import dev.sqlgit.internal.sqlite.SqliteDb;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A non-master replica. Its state is the master state at the head it integrated plus its own
+ * pending actions in log order, rebuilt from snapshot + logs on open (the reference path). Its
+ * own log is the only file it writes.
+ */
+public final class PeerEngine implements Engine {
+  private static final Logger LOG = LoggerFactory.getLogger(PeerEngine.class);
+
+  private final ClusterLayout layout;
+  private final String peerId;
+  private final String masterId;
+  private final ActionCatalog actions;
+  private final Path ownLog;
+  private final StateHolder state;
+  private List<PeerAction> own;
+  private long integratedHead;
+  private long nextSeq;
+  private boolean ackedIntegratedHead;
+
+  private PeerEngine(
+      ClusterLayout layout, String peerId, String masterId, ActionCatalog actions, StateDb initial) {
+    this.layout = layout;
+    this.peerId = peerId;
+    this.masterId = masterId;
+    this.actions = actions;
+    this.ownLog = layout.logOf(peerId);
+    this.state = new StateHolder(initial);
+  }
+
+  public static PeerEngine open(ClusterLayout layout, String peerId, String masterId, ActionCatalog actions) {
+    layout.create();
+    Path ownLog = layout.logOf(peerId);
+    long torn = JsonlFile.repairTail(ownLog);
+    if (torn > 0) {
+      LOG.warn("{}: removed a torn last line ({} bytes) left by a crash mid-append", ownLog, torn);
+    }
+    JsonlFile.createIfMissing(ownLog);
+    List<PeerLogEntry> entries = PeerLog.read(ownLog);
+    MasterHistory history = readHistory(layout, masterId, actions);
+
+    List<PeerAction> own = new ArrayList<>();
+    PeerLogEntry.MasterAck lastAck = null;
+    long maxSeq = 0;
+    long maxBase = 0;
+    for (PeerLogEntry e : entries) {
+      if (e instanceof PeerLogEntry.Action) {
+        PeerAction a = ((PeerLogEntry.Action) e).action();
+        own.add(a);
+        maxSeq = Math.max(maxSeq, a.seq());
+        maxBase = Math.max(maxBase, a.baseMasterSeq());
+      } else {
+        lastAck = (PeerLogEntry.MasterAck) e;
+        maxSeq = Math.max(maxSeq, lastAck.lastSeq());
+      }
+    }
+    for (long s : history.incorporatedFrom(peerId)) {
+      maxSeq = Math.max(maxSeq, s);
+    }
+    long integrated = Math.max(lastAck == null ? 0 : lastAck.masterSeq(), maxBase);
+    if (integrated > history.head()) {
+      throw new IntegrityException(
+          "the master log in " + layout.root() + " ends at seq " + history.head()
+              + " but peer '" + peerId + "' already integrated seq " + integrated
+              + "; restore the newer master log");
+    }
+    if (own.isEmpty()) {
+      integrated = history.head(); // nothing pending: catch up with what is on disk
+    }
+    StateDb initial = history.stateAt(Math.max(integrated, history.snapshotHead()), null);
+    try {
+      for (PeerAction a : own) {
+        initial.apply(a.name(), a.params(), false);
+      }
+    } catch (RuntimeException e) {
+      initial.close();
+      throw new IntegrityException(
+          ownLog + ": a pending action no longer applies on replay; actions must be deterministic", e);
+    }
+    PeerEngine engine = new PeerEngine(layout, peerId, masterId, actions, initial);
+    engine.own = own;
+    engine.integratedHead = integrated;
+    engine.nextSeq = maxSeq + 1;
+    engine.ackedIntegratedHead = own.isEmpty() && lastAck != null && lastAck.masterSeq() == integrated;
+    return engine;
+  }
+
+  /** Reads snapshot + master log as this replica's root has them; throws on file-sync lag. */
+  static MasterHistory readHistory(ClusterLayout layout, String masterId, ActionCatalog actions) {
+    MasterLog masterLog = MasterLog.read(layout.logOf(masterId));
+    byte[] image = SnapshotFile.read(layout.snapshot()).orElse(null);
+    long snapshotHead = SnapshotImage.headOf(image);
+    if (masterLog.snapshotMarker() > snapshotHead) {
+      throw new FileSyncLagException(snapshotHead, masterLog.snapshotMarker());
+    }
+    return new MasterHistory(actions, image, snapshotHead, masterLog.actions());
+  }
+
+  @Override
+  public void submit(String name, JsonNode params) {
+    if (!actions.contains(name)) {
+      throw new UnknownActionException(name);
+    }
+    PeerAction action = new PeerAction(nextSeq, name, params, integratedHead, false);
+    StateDb current = state.current();
+    state.write(
+        () ->
+            current.inTransaction(
+                () -> {
+                  current.apply(name, params, false);
+                  PeerLog.append(ownLog, new PeerLogEntry.Action(action));
+                }));
+    own.add(action);
+    nextSeq++;
+    ackedIntegratedHead = false;
+  }
+
+  @Override
+  public SyncReport sync(Resolver resolver) {
+    MasterHistory history = readHistory(layout, masterId, actions);
+    if (history.head() < integratedHead) {
+      throw new IntegrityException(
+          "the master log in " + layout.root() + " ends at seq " + history.head()
+              + ", behind seq " + integratedHead + " which this peer already integrated");
+    }
+    if (history.head() == integratedHead && ackedIntegratedHead) {
+      return SyncReport.NOTHING; // nothing new from the master, and no own action is pending
+    }
+    Rebase.Result result = new Rebase(peerId, history, resolver, nextSeq).run(own);
+    List<PeerLogEntry> log = new ArrayList<>();
+    for (PeerAction a : result.kept()) {
+      log.add(new PeerLogEntry.Action(a));
+    }
+    log.add(new PeerLogEntry.MasterAck(result.head(), result.nextSeq() - 1));
+    try {
+      PeerLog.rewrite(ownLog, log);
+    } catch (RuntimeException e) {
+      result.state().close();
+      throw e;
+    }
+    state.replace(result.state());
+    own = new ArrayList<>(result.kept());
+    integratedHead = result.head();
+    nextSeq = result.nextSeq();
+    ackedIntegratedHead = own.isEmpty();
+    return result.report();
+  }
+
+  @Override
+  public long masterHead() {
+    return integratedHead;
+  }
+
+  @Override
+  public List<PeerAction> pending() {
+    return List.copyOf(own);
+  }
+
+  @Override
+  public <T> T read(Function<SqliteDb, T> body) {
+    return state.read(body);
+  }
+
+  @Override
+  public void close() {
+    state.close();
+  }
+}

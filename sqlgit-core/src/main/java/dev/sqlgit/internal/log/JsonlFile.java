@@ -1,0 +1,174 @@
+package dev.sqlgit.internal.log;
+
+import dev.sqlgit.internal.sqlite.SqliteErrors;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A JSON-lines file with one writer. Readers see complete lines only: a trailing line without a
+ * newline (a syncer delivering the file mid-append, or a torn write) is left for a later read.
+ * Appends are fsynced; a failed append is truncated away; rewrites go through temp + fsync +
+ * rename so readers see the old or the new file, never a mix.
+ */
+public final class JsonlFile {
+  private JsonlFile() {}
+
+  /** The complete lines of {@code file} (none when it does not exist). Blank lines are skipped. */
+  public static List<JsonLine> read(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw SqliteErrors.io("cannot read", file, e);
+    }
+    List<JsonLine> lines = new ArrayList<>();
+    int start = 0;
+    int number = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == '\n') {
+        number++;
+        int end = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
+        String text = new String(bytes, start, end - start, StandardCharsets.UTF_8);
+        if (!text.isBlank()) {
+          lines.add(new JsonLine(number, text));
+        }
+        start = i + 1;
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * Cuts a torn last line (no newline) off a file this process is the only writer of. Returns the
+   * number of bytes removed. Such a line was never acknowledged: its append did not return.
+   */
+  public static long repairTail(Path file) {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long size = ch.size();
+      long keep = size;
+      ByteBuffer one = ByteBuffer.allocate(1);
+      while (keep > 0) {
+        one.clear();
+        ch.read(one, keep - 1);
+        if (one.get(0) == '\n') {
+          break;
+        }
+        keep--;
+      }
+      if (keep < size) {
+        ch.truncate(keep);
+        ch.force(true);
+      }
+      return size - keep;
+    } catch (IOException e) {
+      throw SqliteErrors.io("cannot repair", file, e);
+    }
+  }
+
+  /** Creates {@code file} empty when missing (and makes that durable). */
+  public static void createIfMissing(Path file) {
+    if (Files.exists(file)) {
+      return;
+    }
+    rewrite(file, List.of());
+  }
+
+  /** Appends {@code lines} (each without newline) and fsyncs; all or nothing. */
+  public static void append(Path file, List<String> lines) {
+    byte[] bytes = join(lines);
+    try (FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      long before = ch.size();
+      try {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(false);
+      } catch (IOException e) {
+        // A partial append must not stay behind: the next append would glue onto it.
+        try {
+          ch.truncate(before);
+          ch.force(false);
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+    } catch (IOException e) {
+      throw SqliteErrors.io("cannot append to", file, e);
+    }
+  }
+
+  /** Replaces {@code file} with {@code lines} atomically and durably. */
+  public static void rewrite(Path file, List<String> lines) {
+    writeAtomically(file, join(lines));
+  }
+
+  /** Replaces {@code file} with {@code bytes}: temp file, fsync, rename, fsync of the folder. */
+  public static void writeAtomically(Path file, byte[] bytes) {
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp =
+        dir.resolve(
+            "." + file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    try {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      syncDirectory(dir);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw SqliteErrors.io("cannot write", file, e);
+    }
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some platforms cannot open a directory for fsync; the rename itself is still atomic.
+    }
+  }
+
+  private static byte[] join(List<String> lines) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : lines) {
+      if (line.indexOf('\n') >= 0) {
+        throw new IllegalArgumentException("a log line cannot contain a newline");
+      }
+      sb.append(line).append('\n');
+    }
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,154 @@
+package dev.sqlgit.internal.log;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sqlgit.IntegrityException;
+import dev.sqlgit.MasterAction;
+import dev.sqlgit.PeerAction;
+import dev.sqlgit.Source;
+import java.nio.file.Path;
+
+/** JSON lines to log entries and back, exactly in the SPEC §1 format. */
+public final class LogCodec {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private LogCodec() {}
+
+  public static String encode(PeerLogEntry entry) {
+    ObjectNode n = JSON.createObjectNode();
+    if (entry instanceof PeerLogEntry.Action) {
+      PeerAction a = ((PeerLogEntry.Action) entry).action();
+      n.put("kind", "action").put("seq", a.seq()).put("name", a.name());
+      n.set("params", a.params());
+      n.put("baseMasterSeq", a.baseMasterSeq());
+      if (a.force()) {
+        n.put("force", true);
+      }
+    } else if (entry instanceof PeerLogEntry.MasterAck) {
+      PeerLogEntry.MasterAck ack = (PeerLogEntry.MasterAck) entry;
+      n.put("kind", "master_ack").put("masterSeq", ack.masterSeq()).put("lastSeq", ack.lastSeq());
+    } else {
+      throw new AssertionError(entry);
+    }
+    return n.toString();
+  }
+
+  public static String encode(MasterLogEntry entry) {
+    ObjectNode n = JSON.createObjectNode();
+    if (entry instanceof MasterLogEntry.Action) {
+      MasterAction a = ((MasterLogEntry.Action) entry).action();
+      n.put("kind", "action").put("seq", a.seq()).put("name", a.name());
+      n.set("params", a.params());
+      n.putObject("source").put("peer", a.source().peer()).put("seq", a.source().seq());
+      if (a.forced()) {
+        n.put("forced", true);
+      }
+    } else if (entry instanceof MasterLogEntry.PeerAck) {
+      MasterLogEntry.PeerAck ack = (MasterLogEntry.PeerAck) entry;
+      n.put("kind", "peer_ack").put("peer", ack.peer()).put("masterSeq", ack.masterSeq());
+    } else if (entry instanceof MasterLogEntry.Snapshot) {
+      n.put("kind", "snapshot").put("masterSeq", ((MasterLogEntry.Snapshot) entry).masterSeq());
+    } else {
+      throw new AssertionError(entry);
+    }
+    return n.toString();
+  }
+
+  public static PeerLogEntry decodePeer(Path file, JsonLine line) {
+    JsonNode n = parse(file, line);
+    String kind = text(n, "kind", file, line);
+    switch (kind) {
+      case "action":
+        return new PeerLogEntry.Action(
+            new PeerAction(
+                positive(n, "seq", file, line),
+                text(n, "name", file, line),
+                params(n),
+                nonNegative(n, "baseMasterSeq", file, line),
+                n.path("force").asBoolean(false)));
+      case "master_ack":
+        return new PeerLogEntry.MasterAck(
+            nonNegative(n, "masterSeq", file, line),
+            n.has("lastSeq") ? nonNegative(n, "lastSeq", file, line) : 0);
+      default:
+        throw bad(file, line, "unknown entry kind '" + kind + "' in a peer log");
+    }
+  }
+
+  public static MasterLogEntry decodeMaster(Path file, JsonLine line) {
+    JsonNode n = parse(file, line);
+    String kind = text(n, "kind", file, line);
+    switch (kind) {
+      case "action":
+        JsonNode source = n.path("source");
+        if (!source.isObject()) {
+          throw bad(file, line, "master action without a source");
+        }
+        return new MasterLogEntry.Action(
+            new MasterAction(
+                positive(n, "seq", file, line),
+                text(n, "name", file, line),
+                params(n),
+                new Source(text(source, "peer", file, line), nonNegative(source, "seq", file, line)),
+                n.path("forced").asBoolean(false)));
+      case "peer_ack":
+        return new MasterLogEntry.PeerAck(
+            text(n, "peer", file, line), nonNegative(n, "masterSeq", file, line));
+      case "snapshot":
+        return new MasterLogEntry.Snapshot(nonNegative(n, "masterSeq", file, line));
+      default:
+        throw bad(file, line, "unknown entry kind '" + kind + "' in the master log");
+    }
+  }
+
+  private static JsonNode parse(Path file, JsonLine line) {
+    try {
+      JsonNode n = JSON.readTree(line.text());
+      if (n == null || !n.isObject()) {
+        throw bad(file, line, "not a JSON object");
+      }
+      return n;
+    } catch (JsonProcessingException e) {
+      throw new IntegrityException(where(file, line) + ": malformed JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static JsonNode params(JsonNode n) {
+    JsonNode p = n.get("params");
+    return p == null ? JSON.nullNode() : p;
+  }
+
+  private static String text(JsonNode n, String field, Path file, JsonLine line) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isTextual()) {
+      throw bad(file, line, "missing or non-text '" + field + "'");
+    }
+    return v.asText();
+  }
+
+  private static long nonNegative(JsonNode n, String field, Path file, JsonLine line) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0) {
+      throw bad(file, line, "missing or invalid '" + field + "' (a non-negative integer)");
+    }
+    return v.asLong();
+  }
+
+  private static long positive(JsonNode n, String field, Path file, JsonLine line) {
+    long v = nonNegative(n, field, file, line);
+    if (v < 1) {
+      throw bad(file, line, "'" + field + "' must be >= 1");
+    }
+    return v;
+  }
+
+  private static IntegrityException bad(Path file, JsonLine line, String what) {
+    return new IntegrityException(where(file, line) + ": " + what);
+  }
+
+  static String where(Path file, JsonLine line) {
+    return file + " line " + line.number();
+  }
+}

@@ -1,0 +1,361 @@
+package dev.sqlgit.internal.sqlite;
+
+import dev.sqlgit.ClosedException;
+import dev.sqlgit.Db;
+import dev.sqlgit.ExecResult;
+import dev.sqlgit.Row;
+import dev.sqlgit.RowMapper;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * One SQLite connection with a statement cache: the writable {@link Db} that actions receive, plus
+ * what the engine needs around it (transactions, savepoints, images for cloning, a hook that sees
+ * every statement). Thread-safe: every call holds the connection's monitor.
+ */
+public final class SqliteDb implements Db, AutoCloseable {
+  private static final int STATEMENT_CACHE = 128;
+
+  private final SQLiteConnection conn;
+  private final String label;
+  private final Map<String, PreparedStatement> statements =
+      new LinkedHashMap<>(32, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+          if (size() > STATEMENT_CACHE) {
+            closeQuietly(eldest.getValue());
+            return true;
+          }
+          return false;
+        }
+      };
+  private StatementListener listener;
+  private int savepointDepth;
+  private boolean closed;
+
+  /** Sees each statement just before it runs (used to compute read sets). */
+  @FunctionalInterface
+  public interface StatementListener {
+    void beforeStatement(SqliteDb db, String sql);
+  }
+
+  private SqliteDb(SQLiteConnection conn, String label) {
+    this.conn = conn;
+    this.label = label;
+  }
+
+  /** A new, empty, private in-memory database. */
+  public static SqliteDb openMemory(String label) {
+    try {
+      SQLiteConnection c = (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite::memory:");
+      SqliteDb db = new SqliteDb(c, label);
+      db.execScript("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;");
+      return db;
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, null);
+    }
+  }
+
+  /** A new in-memory database holding a copy of {@code image} (a database file's bytes). */
+  public static SqliteDb fromImage(byte[] image, String label) {
+    SqliteDb db = openMemory(label);
+    try {
+      db.conn.deserialize("main", image);
+      return db;
+    } catch (SQLException e) {
+      db.close();
+      throw SqliteErrors.translate(e, "deserialize " + label);
+    }
+  }
+
+  /** The main database as a self-contained SQLite file image. */
+  public synchronized byte[] image() {
+    checkOpen();
+    try {
+      return conn.serialize("main");
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, "serialize " + label);
+    }
+  }
+
+  /** An independent in-memory copy of this database (temp objects are not copied). */
+  public SqliteDb copy(String newLabel) {
+    return fromImage(image(), newLabel);
+  }
+
+  public String label() {
+    return label;
+  }
+
+  /** Installs (or with null removes) the listener that sees every statement. */
+  public synchronized void setListener(StatementListener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public synchronized List<Row> query(String sql, Object... params) {
+    checkOpen();
+    notifyListener(sql);
+    try {
+      PreparedStatement ps = prepare(sql);
+      SqlValues.bind(ps, params);
+      try (ResultSet rs = ps.executeQuery()) {
+        return readAll(rs);
+      }
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, sql);
+    }
+  }
+
+  @Override
+  public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
+    List<Row> rows = query(sql, params);
+    List<T> out = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      out.add(mapper.map(row));
+    }
+    return out;
+  }
+
+  @Override
+  public <T> List<T> query(String sql, Class<T> type, Object... params) {
+    return query(sql, RowMapping.forType(type), params);
+  }
+
+  @Override
+  public Optional<Row> one(String sql, Object... params) {
+    List<Row> rows = query(sql, params);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  @Override
+  public <T> Optional<T> one(String sql, RowMapper<T> mapper, Object... params) {
+    return one(sql, params).map(mapper::map);
+  }
+
+  @Override
+  public <T> Optional<T> one(String sql, Class<T> type, Object... params) {
+    return one(sql, RowMapping.forType(type), params);
+  }
+
+  @Override
+  public synchronized ExecResult exec(String sql, Object... params) {
+    checkOpen();
+    notifyListener(sql);
+    try {
+      PreparedStatement ps = prepare(sql);
+      SqlValues.bind(ps, params);
+      long changes = ps.executeUpdate();
+      return new ExecResult(changes, lastInsertRowid());
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, sql);
+    }
+  }
+
+  @Override
+  public synchronized void execScript(String sql) {
+    for (String statement : ScriptSplitter.split(sql)) {
+      exec(statement);
+    }
+  }
+
+  /**
+   * Runs {@code body} inside a savepoint: released when it returns, rolled back (and the exception
+   * rethrown) when it throws. Nests.
+   */
+  public synchronized <T> T savepoint(ThrowingSupplier<T> body) throws Exception {
+    String name = "sqlgit_sp" + (++savepointDepth);
+    exec("SAVEPOINT " + name);
+    try {
+      T result = body.get();
+      exec("RELEASE " + name);
+      return result;
+    } catch (Throwable t) {
+      rollbackQuietly(name);
+      throw t;
+    } finally {
+      savepointDepth--;
+    }
+  }
+
+  /** Runs {@code body} inside a savepoint that is always rolled back: a what-if probe. */
+  public synchronized <T> T probe(ThrowingSupplier<T> body) throws Exception {
+    String name = "sqlgit_probe" + (++savepointDepth);
+    exec("SAVEPOINT " + name);
+    try {
+      return body.get();
+    } finally {
+      rollbackQuietly(name);
+      savepointDepth--;
+    }
+  }
+
+  private void rollbackQuietly(String name) {
+    try {
+      exec("ROLLBACK TO " + name);
+      exec("RELEASE " + name);
+    } catch (RuntimeException e) {
+      // The savepoint is gone when the failure ended the transaction; nothing left to undo.
+    }
+  }
+
+  /** Runs {@code body} with {@code PRAGMA query_only} on, so any write it attempts fails. */
+  public synchronized <T> T readOnly(Supplier<T> body) {
+    checkOpen();
+    setQueryOnly(true);
+    try {
+      return body.get();
+    } finally {
+      setQueryOnly(false);
+    }
+  }
+
+  private void setQueryOnly(boolean on) {
+    try (Statement s = conn.createStatement()) {
+      s.execute("PRAGMA query_only = " + (on ? 1 : 0));
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, "PRAGMA query_only");
+    }
+  }
+
+  /** Reads a single integer pragma or scalar query without notifying the listener. */
+  public synchronized long scalar(String sql) {
+    checkOpen();
+    try {
+      PreparedStatement ps = prepare(sql);
+      ps.clearParameters();
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, sql);
+    }
+  }
+
+  /** Runs a query without notifying the listener (engine introspection). */
+  public synchronized List<Row> internalQuery(String sql, Object... params) {
+    StatementListener saved = listener;
+    listener = null;
+    try {
+      return query(sql, params);
+    } finally {
+      listener = saved;
+    }
+  }
+
+  /** Runs a write without notifying the listener (engine bookkeeping). */
+  public synchronized void internalExec(String sql, Object... params) {
+    StatementListener saved = listener;
+    listener = null;
+    try {
+      exec(sql, params);
+    } finally {
+      listener = saved;
+    }
+  }
+
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Iterator<PreparedStatement> it = statements.values().iterator(); it.hasNext(); ) {
+      closeQuietly(it.next());
+      it.remove();
+    }
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, "close " + label);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SqliteDb[" + label + "]";
+  }
+
+  private void notifyListener(String sql) {
+    if (listener != null) {
+      StatementListener l = listener;
+      listener = null; // the listener's own introspection must not recurse
+      try {
+        l.beforeStatement(this, sql);
+      } finally {
+        listener = l;
+      }
+    }
+  }
+
+  private long lastInsertRowid() throws SQLException {
+    PreparedStatement ps = prepare("SELECT last_insert_rowid()");
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  private PreparedStatement prepare(String sql) throws SQLException {
+    PreparedStatement ps = statements.get(sql);
+    if (ps == null) {
+      ps = conn.prepareStatement(sql);
+      statements.put(sql, ps);
+    }
+    return ps;
+  }
+
+  private static List<Row> readAll(ResultSet rs) throws SQLException {
+    ResultSetMetaData meta = rs.getMetaData();
+    int n = meta.getColumnCount();
+    List<String> columns = new ArrayList<>(n);
+    for (int i = 1; i <= n; i++) {
+      columns.add(meta.getColumnLabel(i));
+    }
+    List<Row> rows = new ArrayList<>();
+    List<Object> values = new ArrayList<>(n);
+    while (rs.next()) {
+      values.clear();
+      for (int i = 1; i <= n; i++) {
+        values.add(SqlValues.read(rs, i));
+      }
+      rows.add(new Row(columns, values));
+    }
+    return rows;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new ClosedException("database " + label);
+    }
+  }
+
+  private static void closeQuietly(PreparedStatement ps) {
+    try {
+      ps.close();
+    } catch (SQLException ignored) {
+      // closing a cached statement cannot lose data
+    }
+  }
+
+  /** A supplier that may throw, for savepoint bodies. */
+  @FunctionalInterface
+  public interface ThrowingSupplier<T> {
+    T get() throws Exception;
+  }
+}

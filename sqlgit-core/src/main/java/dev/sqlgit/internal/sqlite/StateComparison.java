@@ -1,0 +1,84 @@
+package dev.sqlgit.internal.sqlite;
+
+import dev.sqlgit.Row;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * "Same state" as SPEC §2 defines it: the same schema and the same rows per table, ignoring row
+ * order and rowids. sqlgit's own {@code _sqlgit_*} tables are not part of the state.
+ */
+public final class StateComparison {
+  private StateComparison() {}
+
+  /** Whether two databases hold the same user schema and the same rows. */
+  public static boolean sameState(SqliteDb a, SqliteDb b) {
+    if (!Schema.objects(a).equals(Schema.objects(b))) {
+      return false;
+    }
+    for (String table : Schema.tables(a).values()) {
+      if (!sameTable(a, b, table)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether every row in {@code keys} is the same in both databases (absent from both counts as
+   * the same); a whole-table key compares the whole table.
+   */
+  public static boolean sameRows(SqliteDb a, SqliteDb b, Set<RowKey> keys) {
+    Map<String, String> tablesA = Schema.tables(a);
+    Map<String, String> tablesB = Schema.tables(b);
+    for (RowKey key : keys) {
+      String inA = tablesA.get(key.table());
+      String inB = tablesB.get(key.table());
+      if (inA == null || inB == null) {
+        if (!Objects.equals(inA, inB)) {
+          return false;
+        }
+        continue;
+      }
+      if (key.isWholeTable()) {
+        if (!sameTable(a, b, inA)) {
+          return false;
+        }
+      } else if (!rowByKey(a, inA, key).equals(rowByKey(b, inB, key))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean sameTable(SqliteDb a, SqliteDb b, String table) {
+    String sql = "SELECT * FROM " + Schema.quote(table);
+    return multiset(a.internalQuery(sql)).equals(multiset(b.internalQuery(sql)));
+  }
+
+  private static Map<Row, Integer> multiset(List<Row> rows) {
+    Map<Row, Integer> counts = new HashMap<>();
+    for (Row r : rows) {
+      counts.merge(r, 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  private static List<Row> rowByKey(SqliteDb db, String table, RowKey key) {
+    List<String> columns = Schema.keyColumns(db, table);
+    List<String> literals = ChangeCapture.literals(key.key());
+    if (columns.size() != literals.size()) {
+      return db.internalQuery("SELECT * FROM " + Schema.quote(table)); // schema differs: compare whole
+    }
+    StringJoiner where = new StringJoiner(" AND ");
+    for (int i = 0; i < columns.size(); i++) {
+      // The literals come from SQLite's own quote(), so they are valid SQL literals.
+      where.add(Schema.quote(columns.get(i)) + " IS " + literals.get(i));
+    }
+    return db.internalQuery("SELECT * FROM " + Schema.quote(table) + " WHERE " + where);
+  }
+}

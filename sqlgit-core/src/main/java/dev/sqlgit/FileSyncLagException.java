@@ -9,12 +9,18 @@ public class FileSyncLagException extends SqlGitException {
   private final long declaredHead;
 
   public FileSyncLagException(long snapshotHead, long declaredHead) {
-    super(
+    this(
         "snapshot.db is at master seq "
             + snapshotHead
             + " but the master log starts from a snapshot at "
             + declaredHead
-            + "; the file syncer has not delivered the new snapshot yet, retry later");
+            + "; the file syncer has not delivered the new snapshot yet, retry later",
+        snapshotHead,
+        declaredHead);
+  }
+
+  FileSyncLagException(String message, long snapshotHead, long declaredHead) {
+    super(message);
     this.snapshotHead = snapshotHead;
     this.declaredHead = declaredHead;
   }

@@ -3,6 +3,7 @@ package dev.sqlgit.internal.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sqlgit.FileSyncLagException;
 import dev.sqlgit.IntegrityException;
+import dev.sqlgit.MasterLogBehindException;
 import dev.sqlgit.PeerAction;
 import dev.sqlgit.Resolver;
 import dev.sqlgit.SyncReport;
@@ -81,10 +82,7 @@ public final class PeerEngine implements Engine {
     }
     long integrated = Math.max(lastAck == null ? 0 : lastAck.masterSeq(), maxBase);
     if (integrated > history.head()) {
-      throw new IntegrityException(
-          "the master log in " + layout.root() + " ends at seq " + history.head()
-              + " but peer '" + peerId + "' already integrated seq " + integrated
-              + "; restore the newer master log");
+      throw new MasterLogBehindException(history.head(), integrated);
     }
     if (own.isEmpty()) {
       integrated = history.head(); // nothing pending: catch up with what is on disk
@@ -141,9 +139,7 @@ public final class PeerEngine implements Engine {
   public SyncReport sync(Resolver resolver) {
     MasterHistory history = readHistory(layout, masterId, actions);
     if (history.head() < integratedHead) {
-      throw new IntegrityException(
-          "the master log in " + layout.root() + " ends at seq " + history.head()
-              + ", behind seq " + integratedHead + " which this peer already integrated");
+      throw new MasterLogBehindException(history.head(), integratedHead);
     }
     if (history.head() == integratedHead && ackedIntegratedHead) {
       return SyncReport.NOTHING; // nothing new from the master, and no own action is pending

@@ -255,6 +255,46 @@ class ConflictResolutionTest {
     }
   }
 
+  /**
+   * A pending forced action is re-checked with the force rule; when it now throws on the rebased
+   * state (another peer drained the account meanwhile) the resolver must be told ERROR, with the
+   * error (ConflictContext.kind(): "ERROR when it throws on the rebased state"), since FORCE of
+   * it can only fail.
+   */
+  @Test
+  void pendingForcedActionThatNowThrowsIsReportedAsAnError() {
+    try (Peer m = seededMaster(); Peer p = open("p"); Peer q = open("q")) {
+      overdraft(m, p); // master at 20
+      p.sync(ctx -> {
+        ctx.submit("deposit", new Bank.Move("t4", "acc", 30));
+        return Resolution.RETRY;
+      }); // p: deposit t4 (p/2), withdraw t3 forced (p/1), base 4
+      q.submit("withdraw", new Bank.Move("t6", "acc", 20)); // q drains the account first
+      net.deliver(FileSyncer.logOf("q"), M);
+      assertThat(m.sync().applied()).isEqualTo(1); // seq 5: balance 0
+      net.deliver(FileSyncer.logOf("p"), M);
+      SyncReport master = m.sync(); // seq 6: p's deposit (balance 30); forced withdraw rejected
+      assertThat(master.applied()).isEqualTo(1);
+      assertThat(master.skipped()).isEqualTo(1);
+      net.deliverAll();
+
+      List<ConflictKind> kinds = new ArrayList<>();
+      List<Boolean> errors = new ArrayList<>();
+      SyncReport report =
+          p.sync(ctx -> {
+            kinds.add(ctx.kind());
+            errors.add(ctx.error().isPresent());
+            ctx.submit("deposit", new Bank.Move("t7", "acc", 50));
+            return Resolution.RETRY;
+          });
+
+      assertThat(kinds).containsExactly(ConflictKind.ERROR);
+      assertThat(errors).containsExactly(true);
+      assertThat(report.applied()).isEqualTo(2);
+      assertThat(Bank.balance(p.db(), "acc")).isEqualTo(30);
+    }
+  }
+
   @Test
   void forceOnAnErrorConflictFailsTheSyncAndLeavesPeerExactlyAsBefore() {
     try (Peer m = seededMaster(); Peer p = open("p")) {

@@ -218,6 +218,30 @@ class MasterOrderingTest {
   }
 
   @Test
+  void peerAckNotAboveTheSnapshotHeadIsNotAppendedAgainAfterASquash() {
+    net = new FileSyncer(dir, M, List.of(M, "p"));
+    try (Peer m = open(M, KV)) {
+      m.submit("init_kv", null); // seq 1
+      m.submit("set", new Kv("a", "1")); // seq 2
+      net.deliverAll();
+      try (Peer p = open("p", KV)) {
+        p.sync();
+        net.deliverAll();
+
+        SyncReport squash = m.sync(); // p, the only peer, acked 2: squash to 2, its ack dropped
+
+        assertThat(squash.squashedTo()).hasValue(2);
+        assertThat(masterLines()).extracting(n -> n.get("kind").asText(), n -> n.get("masterSeq").asLong())
+            .containsExactly(tuple("snapshot", 2L));
+        String before = masterLogText();
+        assertThat(m.sync()).isEqualTo(SyncReport.NOTHING); // p's log still acks 2 = snapshot head
+        assertThat(masterLogText()).isEqualTo(before);
+        assertThat(peerAcks()).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void offlinePeerCatchesUpAndEveryReplicaConverges() {
     net = new FileSyncer(dir, M, List.of(M, "p", "q"));
     try (Peer m = open(M, KV)) {

@@ -38,7 +38,10 @@ final class Convergence {
         return false;
       }
       // ctx now equals current; re-applying on current must not move it away from that.
-      return current.probe(() -> !applyAll(current, pending) || StateComparison.sameState(current.db(), ctx.db()));
+      return current.probe(() -> {
+        applyEach(current, pending);
+        return StateComparison.sameState(current.db(), ctx.db());
+      });
     }
   }
 
@@ -79,8 +82,10 @@ final class Convergence {
       if (!applyAll(probe, actions) || !StateComparison.sameRows(probe.db(), current.db(), touched)) {
         return false;
       }
-      return current.probe(
-          () -> !applyAll(current, actions) || StateComparison.sameRows(current.db(), probe.db(), touched));
+      return current.probe(() -> {
+        applyEach(current, actions);
+        return StateComparison.sameRows(current.db(), probe.db(), touched);
+      });
     }
   }
 
@@ -92,6 +97,21 @@ final class Convergence {
       return true;
     } catch (ActionFailedException e) {
       return false;
+    }
+  }
+
+  /**
+   * Applies each action that still applies, each in its own savepoint, skipping those that throw:
+   * "applying them again" for the realised check. (Stopping at the first throw would hide the
+   * effect of an action before it, such as an increment batched with an already-done delete.)
+   */
+  private static void applyEach(StateDb state, List<PeerAction> actions) {
+    for (PeerAction a : actions) {
+      try {
+        state.apply(a.name(), a.params(), false);
+      } catch (ActionFailedException e) {
+        // Throws on the master state: it adds nothing there.
+      }
     }
   }
 

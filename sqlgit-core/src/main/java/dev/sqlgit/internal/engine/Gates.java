@@ -14,6 +14,7 @@ import java.util.function.Supplier;
  * {@code current}: they probe inside savepoints that are rolled back.
  *
  * <ul>
+ *   <li>a base below the snapshot: part of the suffix is gone, so it is a conflict;
  *   <li>force rule: a forced action is accepted iff no other peer's master action follows its base;
  *   <li>empty suffix: accepted iff it applies;
  *   <li>Gate 1 (disjoint): its read/write sets, traced on its context, miss every row the suffix
@@ -25,8 +26,8 @@ import java.util.function.Supplier;
 final class Gates {
   private Gates() {}
 
-  /** An action to check: its name, params and whether it carries {@code force}. */
-  record Candidate(String name, JsonNode params, boolean force) {}
+  /** An action to check: its name, params, the master seq it was written on, and its force flag. */
+  record Candidate(String name, JsonNode params, long base, boolean force) {}
 
   static Verdict check(
       Candidate action,
@@ -34,10 +35,12 @@ final class Gates {
       List<MasterAction> suffix,
       MasterHistory history,
       Supplier<StateDb> context) {
+    if (action.base() < history.snapshotHead()) {
+      // Part of its suffix was squashed away: nothing can show that it commutes.
+      return notProven(current, action);
+    }
     if (action.force()) {
-      return suffix.isEmpty()
-          ? appliesOn(current, action, "force")
-          : new Verdict.Conflict(ConflictKind.NON_COMMUTATIVE, null);
+      return suffix.isEmpty() ? appliesOn(current, action, "force") : notProven(current, action);
     }
     if (suffix.isEmpty()) {
       return appliesOn(current, action, "no-suffix");
@@ -76,6 +79,17 @@ final class Gates {
     }
     return StateComparison.sameState(current.db(), ctx.db())
         ? new Verdict.Accept("permutation")
+        : new Verdict.Conflict(ConflictKind.NON_COMMUTATIVE, null);
+  }
+
+  /**
+   * A conflict whose kind says what the resolver can still do: {@code ERROR} when the action throws
+   * on {@code current}, otherwise {@code NON_COMMUTATIVE}.
+   */
+  private static Verdict notProven(StateDb current, Candidate action) {
+    Verdict applies = appliesOn(current, action, "force");
+    return applies instanceof Verdict.Conflict
+        ? applies
         : new Verdict.Conflict(ConflictKind.NON_COMMUTATIVE, null);
   }
 

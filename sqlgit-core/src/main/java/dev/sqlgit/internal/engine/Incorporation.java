@@ -84,7 +84,7 @@ final class Incorporation {
     List<MasterAction> suffix = history.suffixAfter(a.baseMasterSeq(), peer);
     Verdict verdict =
         Gates.check(
-            new Gates.Candidate(a.name(), a.params(), a.force()),
+            new Gates.Candidate(a.name(), a.params(), a.baseMasterSeq(), a.force()),
             master.current(),
             suffix,
             history,

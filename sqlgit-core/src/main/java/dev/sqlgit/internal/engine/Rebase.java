@@ -109,7 +109,7 @@ final class Rebase {
       long base = action.baseMasterSeq();
       Verdict verdict =
           Gates.check(
-              new Gates.Candidate(action.name(), action.params(), action.force()),
+              new Gates.Candidate(action.name(), action.params(), action.baseMasterSeq(), action.force()),
               current,
               suffix,
               history,

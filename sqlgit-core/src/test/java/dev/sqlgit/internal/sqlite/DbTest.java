@@ -204,7 +204,7 @@ class DbTest {
 
     List<Row> rows =
         db.query(
-            "SELECT flag, typeof(flag) AS tf, colour, typeof(data) AS td, data, empty IS NULL AS isnull"
+            "SELECT flag, typeof(flag) AS tf, colour, typeof(data) AS td, data, empty IS NULL AS no_value"
                 + " FROM v ORDER BY rowid");
     assertThat(rows.get(0).values()).containsExactly(1L, "integer", "GREEN", "blob", new byte[] {7, 8}, 1L);
     assertThat(rows.get(1).values()).containsExactly(0L, "integer", "RED", "blob", new byte[0], 1L);

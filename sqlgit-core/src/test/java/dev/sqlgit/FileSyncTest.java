@@ -386,6 +386,52 @@ class FileSyncTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"alice", "bob"})
+  void aMalformedCompleteLineInTheOwnLogFailsOpenAndIsKept(String who) {
+    FileSyncer net = new FileSyncer(dir, "alice", List.of("alice", "bob"));
+    try (Peer alice = open(net, "alice")) {
+      alice.submit("init", null);
+      net.deliverAll();
+      try (Peer bob = open(net, "bob")) {
+        bob.submit("add_note", new Note("b1", "x"));
+      }
+    }
+    Path own = file(net, who, FileSyncer.logOf(who));
+    append(own, "{\"kind\":\"action\",\"seq\":\n");
+    byte[] before = bytes(own);
+
+    assertThatThrownBy(() -> open(net, who).close())
+        .isInstanceOf(IntegrityException.class)
+        .hasMessageContaining(who + ".jsonl")
+        .hasMessageContaining("line 2");
+    assertThat(bytes(own)).isEqualTo(before);
+  }
+
+  @Test
+  void paramsWithLineBreaksAndUnicodeTravelThroughTheLogs() {
+    String body = "line one\nline two\r\nthree\u2028four\u0000five \"quoted\" \\ é 日本 😀";
+    FileSyncer net = new FileSyncer(dir, "alice", List.of("alice", "bob"));
+    try (Peer alice = open(net, "alice"); Peer bob = open(net, "bob")) {
+      alice.submit("init", null);
+      net.deliverAll();
+      bob.sync();
+      bob.submit("add_note", new Note("b1", body));
+      assertThat(lines(file(net, "bob", FileSyncer.logOf("bob")))).hasSize(2);
+      net.deliverAll();
+      assertThat(alice.sync().applied()).isEqualTo(1);
+      assertThat(alice.db().one("SELECT body FROM notes WHERE id = 'b1'", String.class)).contains(body);
+      alice.submit("add_note", new Note("n2", body));
+      net.deliverAll();
+      bob.sync();
+      assertThat(bob.db().query("SELECT body FROM notes ORDER BY id", String.class)).containsExactly(body, body);
+    }
+    try (Peer bob = open(net, "bob"); Peer alice = open(net, "alice")) {
+      assertThat(bob.db().query("SELECT body FROM notes ORDER BY id", String.class)).containsExactly(body, body);
+      assertThat(alice.db().query("SELECT body FROM notes ORDER BY id", String.class)).containsExactly(body, body);
+    }
+  }
+
   // ---------------------------------------------------------------- entry formats
 
   @Test

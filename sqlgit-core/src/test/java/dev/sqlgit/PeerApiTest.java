@@ -262,4 +262,111 @@ class PeerApiTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void openCreatesTheClusterFoldersAndTheOwnLog() {
+    Path root = dir.resolve("not/yet/there");
+    for (String id : List.of("alice", "bob")) {
+      try (Peer p = Peer.open(
+          PeerOptions.builder().root(root).peerId(id).masterId("alice").actions(ACTIONS).build())) {
+        assertThat(root.resolve("peers/" + id + ".jsonl")).isRegularFile().isEmptyFile();
+        assertThat(p.masterHead()).isZero();
+      }
+    }
+    assertThat(root.resolve(FileSyncer.SNAPSHOT)).doesNotExist();
+  }
+
+  @Test
+  void optionsAreValidated() {
+    PeerOptions.Builder ok = PeerOptions.builder().root(dir).peerId("bob").masterId("alice").actions(ACTIONS);
+    assertThat(ok.build().isMaster()).isFalse();
+    assertThatThrownBy(() -> PeerOptions.builder().root(dir).peerId("bob.sync-conflict").masterId("alice")
+        .actions(ACTIONS).build()).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PeerOptions.builder().root(dir).peerId("").masterId("alice").actions(ACTIONS).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PeerOptions.builder().root(dir).peerId("bob").actions(ACTIONS).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PeerOptions.builder().peerId("bob").masterId("alice").actions(ACTIONS).build())
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> PeerOptions.builder().root(dir).peerId("bob").masterId("alice").build())
+        .isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void conflictContextDbsAreReadOnlyAndExpireWhenTheResolverReturns() {
+    FileSyncer net = net();
+    try (Peer alice = open(net, "alice")) {
+      alice.submit("init", null);
+      alice.submit("add_note", new Note("n1", "base"));
+      net.deliverAll();
+      try (Peer bob = open(net, "bob")) {
+        alice.submit("edit_note", new Note("n1", "alice"));
+        bob.submit("edit_note", new Note("n1", "bob"));
+        net.deliverAll();
+        AtomicReference<Db> base = new AtomicReference<>();
+        AtomicReference<Db> rebased = new AtomicReference<>();
+
+        bob.sync(ctx -> {
+          base.set(ctx.baseDb());
+          rebased.set(ctx.rebasedDb());
+          assertThat(ctx.baseDb().one("SELECT body FROM notes", String.class)).contains("base");
+          assertThat(ctx.rebasedDb().one("SELECT body FROM notes", String.class)).contains("alice");
+          assertThatThrownBy(() -> ctx.rebasedDb().exec("DELETE FROM notes"))
+              .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
+          assertThatThrownBy(() -> ctx.baseDb().query("DELETE FROM notes RETURNING id"))
+              .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
+          assertThat(ctx.rebasedDb().one("SELECT count(*) FROM notes", Long.class)).contains(1L);
+          return Resolution.DROP;
+        });
+
+        assertThatThrownBy(() -> base.get().query("SELECT 1")).isInstanceOf(ClosedException.class);
+        assertThatThrownBy(() -> rebased.get().query("SELECT 1")).isInstanceOf(ClosedException.class);
+        assertThat(bob.db().one("SELECT body FROM notes", String.class)).contains("alice");
+      }
+    }
+  }
+
+  @Test
+  void concurrentSubmitsAreSerialisedWithDistinctSeqs() throws Exception {
+    FileSyncer net = net();
+    int threads = 4;
+    int each = 25;
+    try (Peer alice = open(net, "alice")) {
+      alice.submit("init", null);
+      net.deliverAll();
+      try (Peer bob = open(net, "bob")) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+          CountDownLatch start = new CountDownLatch(1);
+          List<Future<?>> futures = new java.util.ArrayList<>();
+          for (int t = 0; t < threads; t++) {
+            int thread = t;
+            futures.add(pool.submit(() -> {
+              start.await(30, TimeUnit.SECONDS);
+              for (int i = 0; i < each; i++) {
+                bob.submit("add_note", new Note("t" + thread + "-" + i, "x"));
+                bob.db().query("SELECT count(*) FROM notes");
+              }
+              return null;
+            }));
+          }
+          start.countDown();
+          for (Future<?> f : futures) {
+            f.get(60, TimeUnit.SECONDS);
+          }
+        } finally {
+          pool.shutdownNow();
+        }
+
+        List<PeerAction> pending = bob.pending();
+        assertThat(pending).hasSize(threads * each);
+        assertThat(pending).extracting(PeerAction::seq)
+            .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, threads * each).boxed().toList());
+        assertThat(Files.readAllLines(net.rootOf("bob").resolve(FileSyncer.logOf("bob")))).hasSize(threads * each);
+        assertThat(bob.db().one("SELECT count(*) FROM notes", Long.class)).contains((long) threads * each);
+        net.deliverAll();
+        assertThat(alice.sync().applied()).isEqualTo(threads * each);
+      }
+    }
+  }
 }

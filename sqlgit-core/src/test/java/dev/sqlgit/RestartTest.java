@@ -376,6 +376,57 @@ class RestartTest {
     }
   }
 
+  @Test
+  void aCrashBetweenWritingTheSnapshotAndTrimmingTheLogLeavesAConsistentCluster() throws IOException {
+    net = new FileSyncer(dir, "alice", List.of("alice", "bob", "carol"));
+    Peer alice = open("alice");
+    try (Peer bob = open("bob")) {
+      alice.submit("init", null);
+      alice.submit("add_note", new Note("n1", "one"));
+      alice.submit("add_note", new Note("n2", "two"));
+      net.deliverAll();
+      bob.sync(); // ack 3
+      net.deliverAll();
+      byte[] untrimmed = bytes(ownLog("alice"));
+      View before = view(alice);
+
+      assertThat(alice.sync().squashedTo()).hasValue(3);
+      alice.close();
+      // The crash: snapshot.db is new, the log never got its rewrite (only the ack was appended).
+      Files.write(ownLog("alice"), untrimmed);
+      append(ownLog("alice"), "{\"kind\":\"peer_ack\",\"peer\":\"bob\",\"masterSeq\":3}\n");
+
+      alice = open("alice");
+      assertThat(view(alice)).isEqualTo(before);
+      alice.submit("add_note", new Note("n3", "three"));
+      assertThat(alice.masterHead()).isEqualTo(4);
+      net.deliverAll();
+      try (Peer carol = open("carol")) {
+        assertThat(ids(carol)).containsExactly("n1", "n2", "n3");
+        assertThat(carol.masterHead()).isEqualTo(4);
+      }
+      bob.sync();
+      assertThat(ids(bob)).containsExactly("n1", "n2", "n3");
+      net.deliverAll();
+      bob.sync();
+      net.deliverAll();
+      carolAcks();
+      net.deliverAll();
+      assertThat(alice.sync().squashedTo()).hasValue(4);
+      assertThat(lines(ownLog("alice"))).containsExactly("{\"kind\":\"snapshot\",\"masterSeq\":4}");
+      alice = restart(alice);
+      assertThat(ids(alice)).containsExactly("n1", "n2", "n3");
+    } finally {
+      alice.close();
+    }
+  }
+
+  private void carolAcks() {
+    try (Peer carol = open("carol")) {
+      carol.sync();
+    }
+  }
+
   private static void append(Path file, String text) {
     try {
       Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);

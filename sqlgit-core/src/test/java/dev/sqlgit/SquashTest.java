@@ -140,6 +140,11 @@ class SquashTest {
           assertThat(snap3[0]).isEqualTo(List.of("n1", "n2"));
           assertThat(snap3[1]).isEqualTo(3L);
           assertThat(sidecars(root)).isEmpty();
+          // Atomic writes leave no temp files behind.
+          try (Stream<Path> all = Files.walk(root)) {
+            assertThat(all.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted())
+                .containsExactly("peers/alice.jsonl", "peers/bob.jsonl", "peers/carol.jsonl", "snapshot.db");
+          }
 
           // Peers read the squashed cluster fine.
           net.deliverAll();
@@ -331,6 +336,54 @@ class SquashTest {
       assertThat(alice.sync()).isEqualTo(SyncReport.NOTHING);
       assertThat(net.rootOf("alice").resolve(FileSyncer.SNAPSHOT)).doesNotExist();
       assertThat(masterLog(net)).hasSize(2);
+    }
+  }
+
+  /**
+   * The snapshot's own bookkeeping ({@code _sqlgit_meta}) belongs to the file, not to the state: an
+   * action that reads the schema must see the same thing on every replica, before and after a
+   * squash, a restart or a late join; otherwise replicas diverge.
+   */
+  @Test
+  void snapshotBookkeepingIsInvisibleToActionsAndReads() {
+    ActionRegistry actions = ActionRegistry.builder()
+        .action("init", (db, p) -> db.exec("CREATE TABLE notes(id TEXT PRIMARY KEY, body TEXT)"))
+        .action("add_note", Note.class, (db, n) -> db.exec("INSERT INTO notes VALUES (?, ?)", n.id(), n.body()))
+        .action("count_tables", Note.class, (db, n) -> db.exec(
+            "INSERT INTO notes VALUES (?, (SELECT count(*) FROM sqlite_schema WHERE type = 'table'))", n.id()))
+        .build();
+    FileSyncer net = new FileSyncer(dir, "alice", List.of("alice", "bob", "dave"));
+    java.util.function.Function<String, Peer> open = id -> Peer.open(
+        PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId("alice").actions(actions).build());
+    String schema = "SELECT type, name FROM sqlite_schema ORDER BY name";
+    String rows = "SELECT * FROM notes ORDER BY id";
+    Peer alice = open.apply("alice");
+    try (Peer bob = open.apply("bob")) {
+      alice.submit("init", null);
+      alice.submit("add_note", new Note("n1", "one"));
+      net.deliverAll();
+      bob.sync();
+      net.deliverAll();
+      assertThat(alice.sync().squashedTo()).hasValue(2);
+      alice.submit("count_tables", new Note("c1", null)); // seq 3, on top of the snapshot
+      List<Row> schemaBefore = alice.db().query(schema);
+      List<Row> rowsBefore = alice.db().query(rows);
+      assertThat(alice.db().one("SELECT body FROM notes WHERE id = 'c1'", Long.class)).contains(1L);
+      net.deliverAll();
+
+      bob.sync();
+      assertThat(bob.db().query(rows)).as("bob replays seq 3 on the snapshot").isEqualTo(rowsBefore);
+      assertThat(bob.db().query(schema)).as("bob's schema").isEqualTo(schemaBefore);
+      try (Peer dave = open.apply("dave")) {
+        assertThat(dave.db().query(rows)).as("late joiner's rows").isEqualTo(rowsBefore);
+        assertThat(dave.db().query(schema)).as("late joiner's schema").isEqualTo(schemaBefore);
+      }
+      alice.close();
+      alice = open.apply("alice");
+      assertThat(alice.db().query(rows)).as("master's rows after a restart").isEqualTo(rowsBefore);
+      assertThat(alice.db().query(schema)).as("master's schema after a restart").isEqualTo(schemaBefore);
+    } finally {
+      alice.close();
     }
   }
 }

@@ -86,7 +86,8 @@ public final class MasterEngine implements Engine {
           logFile + " ends at seq " + log.head() + ", behind the snapshot at " + snapshotHead);
     }
     // A crash between writing the snapshot and trimming the log leaves actions the snapshot covers.
-    MasterHistory history = new MasterHistory(actions, image, snapshotHead, log.actions());
+    MasterHistory history =
+        new MasterHistory(actions, SnapshotImage.stateOf(image), snapshotHead, log.actions());
     StateDb initial = history.stateAt(history.head(), null);
     return new MasterEngine(layout, masterId, actions, history, initial, log.entries());
   }
@@ -175,11 +176,11 @@ public final class MasterEngine implements Engine {
     if (min <= history.snapshotHead()) {
       return OptionalLong.empty();
     }
-    byte[] image;
+    byte[] state;
     try (StateDb at = history.stateAt(min, null)) {
-      image = SnapshotImage.imageAt(at, min);
+      state = at.image();
     }
-    SnapshotFile.write(layout.snapshot(), image);
+    SnapshotFile.write(layout.snapshot(), SnapshotImage.withHead(state, min));
     List<MasterLogEntry> trimmed = new ArrayList<>();
     trimmed.add(new MasterLogEntry.Snapshot(min));
     for (MasterLogEntry e : entries) {
@@ -191,7 +192,7 @@ public final class MasterEngine implements Engine {
     MasterLog.rewrite(logFile, trimmed);
     entries.clear();
     entries.addAll(trimmed);
-    history.squashTo(min, image);
+    history.squashTo(min, state);
     return OptionalLong.of(min);
   }
 

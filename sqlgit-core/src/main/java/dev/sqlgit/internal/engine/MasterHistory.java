@@ -20,6 +20,7 @@ import java.util.Set;
  */
 final class MasterHistory {
   private final ActionCatalog actions;
+  /** The state at the snapshot head (no bookkeeping tables), or null for the empty state. */
   private byte[] snapshotImage;
   private long snapshotHead;
   private final List<MasterAction> log = new ArrayList<>();
@@ -41,9 +42,6 @@ final class MasterHistory {
     return snapshotHead;
   }
 
-  byte[] snapshotImage() {
-    return snapshotImage;
-  }
 
   /** The newest master seq (the snapshot head when no action follows it). */
   long head() {

@@ -113,7 +113,7 @@ public final class PeerEngine implements Engine {
     if (masterLog.snapshotMarker() > snapshotHead) {
       throw new FileSyncLagException(snapshotHead, masterLog.snapshotMarker());
     }
-    return new MasterHistory(actions, image, snapshotHead, masterLog.actions());
+    return new MasterHistory(actions, SnapshotImage.stateOf(image), snapshotHead, masterLog.actions());
   }
 
   @Override

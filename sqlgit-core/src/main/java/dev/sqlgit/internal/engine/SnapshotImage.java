@@ -4,8 +4,8 @@ import dev.sqlgit.IntegrityException;
 import dev.sqlgit.internal.sqlite.SqliteDb;
 
 /**
- * The master seq a snapshot image holds, recorded inside it in {@code _sqlgit_meta} so the file is
- * self-describing.
+ * {@code snapshot.db} as bytes. The file records its master seq in a {@code _sqlgit_meta} table so
+ * it describes itself; states never contain that table (see {@link #stateOf}).
  */
 final class SnapshotImage {
   private static final String META =
@@ -31,12 +31,29 @@ final class SnapshotImage {
     return hasMeta ? db.scalar("SELECT coalesce(max(value), 0) FROM _sqlgit_meta WHERE key = 'snapshot_head'") : 0;
   }
 
-  /** The image of {@code state} with {@code head} recorded in it; {@code state} is left unchanged. */
-  static byte[] imageAt(StateDb state, long head) {
-    try (SqliteDb copy = SqliteDb.fromImage(state.image(), "snapshot-writer")) {
+  /** The file image of a state image: {@code state} with {@code head} recorded in it. */
+  static byte[] withHead(byte[] state, long head) {
+    try (SqliteDb copy = SqliteDb.fromImage(state, "snapshot-writer")) {
       copy.internalExec(META);
       copy.internalExec("INSERT OR REPLACE INTO _sqlgit_meta(key, value) VALUES ('snapshot_head', ?)", head);
       return copy.image();
+    }
+  }
+
+  /**
+   * The state image inside a file image: the bookkeeping table removed, so that a state loaded from
+   * a snapshot is exactly the state the master built by applying actions (an action that reads
+   * {@code sqlite_schema} must see the same thing on every replica). Null stays null.
+   */
+  static byte[] stateOf(byte[] file) {
+    if (file == null) {
+      return null;
+    }
+    try (SqliteDb copy = SqliteDb.fromImage(file, "snapshot-reader")) {
+      copy.internalExec("DROP TABLE IF EXISTS _sqlgit_meta");
+      return copy.image();
+    } catch (RuntimeException e) {
+      throw new IntegrityException("snapshot.db is not a readable SQLite database: " + e.getMessage(), e);
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.sqlgit.Resolver;
 import dev.sqlgit.SyncReport;
 import dev.sqlgit.internal.sqlite.SqliteDb;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -20,6 +21,13 @@ public interface Engine {
   long masterHead();
 
   List<PeerAction> pending();
+
+  /**
+   * The lower-case names of the tables that committed work changed since the last call, and
+   * clears them; {@link ChangedTables#ALL} among them means "could not tell: assume every table".
+   * Speculative checks and rolled-back work never appear.
+   */
+  Set<String> takeChangedTables();
 
   /** Runs {@code body} on the current state, which stays stable for the length of the call. */
   <T> T read(Function<SqliteDb, T> body);

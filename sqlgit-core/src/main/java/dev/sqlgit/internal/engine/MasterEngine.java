@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,7 @@ public final class MasterEngine implements Engine {
   private final List<MasterLogEntry> entries;
   /** The newest ack recorded per peer. */
   private final Map<String, Long> acks = new HashMap<>();
+  private final ChangedTables changed = new ChangedTables();
 
   private MasterEngine(
       ClusterLayout layout,
@@ -115,6 +117,7 @@ public final class MasterEngine implements Engine {
                 }));
     history.append(action, footprint[0].writes());
     entries.add(entry);
+    changed.add(footprint[0].writtenTables());
   }
 
   @Override
@@ -204,6 +207,11 @@ public final class MasterEngine implements Engine {
   @Override
   public List<PeerAction> pending() {
     return List.of();
+  }
+
+  @Override
+  public Set<String> takeChangedTables() {
+    return changed.take();
   }
 
   @Override

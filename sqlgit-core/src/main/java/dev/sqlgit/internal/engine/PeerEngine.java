@@ -16,7 +16,12 @@ import dev.sqlgit.internal.log.PeerLogEntry;
 import dev.sqlgit.internal.log.SnapshotFile;
 import dev.sqlgit.internal.sqlite.SqliteDb;
 import java.nio.file.Path;
+import dev.sqlgit.MasterAction;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -40,6 +45,9 @@ public final class PeerEngine implements Engine {
   private long integratedHead;
   private long nextSeq;
   private boolean ackedIntegratedHead;
+  /** Tables each pending own action wrote, by seq: a sync undoes them. */
+  private final Map<Long, Set<String>> pendingTables = new HashMap<>();
+  private final ChangedTables changed = new ChangedTables();
 
   private PeerEngine(
       ClusterLayout layout, String peerId, String masterId, ActionCatalog actions, StateDb initial) {
@@ -88,9 +96,10 @@ public final class PeerEngine implements Engine {
       integrated = history.head(); // nothing pending: catch up with what is on disk
     }
     StateDb initial = history.stateAt(Math.max(integrated, history.snapshotHead()), null);
+    Map<Long, Set<String>> pendingTables = new HashMap<>();
     try {
       for (PeerAction a : own) {
-        initial.apply(a.name(), a.params(), false);
+        pendingTables.put(a.seq(), initial.apply(a.name(), a.params(), false).writtenTables());
       }
     } catch (RuntimeException e) {
       initial.close();
@@ -99,6 +108,7 @@ public final class PeerEngine implements Engine {
     }
     PeerEngine engine = new PeerEngine(layout, peerId, masterId, actions, initial);
     engine.own = own;
+    engine.pendingTables.putAll(pendingTables);
     engine.integratedHead = integrated;
     engine.nextSeq = maxSeq + 1;
     engine.ackedIntegratedHead = own.isEmpty() && lastAck != null && lastAck.masterSeq() == integrated;
@@ -123,14 +133,17 @@ public final class PeerEngine implements Engine {
     }
     PeerAction action = new PeerAction(nextSeq, name, params, integratedHead, false);
     StateDb current = state.current();
+    Set<String> written = new HashSet<>();
     state.write(
         () ->
             current.inTransaction(
                 () -> {
-                  current.apply(name, params, false);
+                  written.addAll(current.apply(name, params, false).writtenTables());
                   PeerLog.append(ownLog, new PeerLogEntry.Action(action));
                 }));
     own.add(action);
+    pendingTables.put(action.seq(), written);
+    changed.add(written);
     nextSeq++;
     ackedIntegratedHead = false;
   }
@@ -156,12 +169,45 @@ public final class PeerEngine implements Engine {
       result.state().close();
       throw e;
     }
+    Set<String> changedBySync = changedBy(history, result);
     state.replace(result.state());
+    changed.add(changedBySync);
     own = new ArrayList<>(result.kept());
     integratedHead = result.head();
     nextSeq = result.nextSeq();
     ackedIntegratedHead = own.isEmpty();
     return result.report();
+  }
+
+  /**
+   * What a sync changed in the state: the new master actions, the own pending actions it undid,
+   * and what it applied again (kept actions, mitigations).
+   */
+  private Set<String> changedBy(MasterHistory history, Rebase.Result result) {
+    Set<String> tables = new HashSet<>();
+    result.keptTables().values().forEach(tables::addAll);
+    pendingTables.values().forEach(tables::addAll);
+    pendingTables.clear();
+    pendingTables.putAll(result.keptTables());
+    if (integratedHead < history.snapshotHead()) {
+      tables.add(ChangedTables.ALL); // the squashed actions' writes are unknown
+      return tables;
+    }
+    List<MasterAction> integrated = new ArrayList<>();
+    for (MasterAction a : history.actions()) {
+      if (a.seq() > integratedHead) {
+        integrated.add(a);
+      }
+    }
+    for (var key : history.writesOf(integrated)) {
+      tables.add(key.table());
+    }
+    return tables;
+  }
+
+  @Override
+  public Set<String> takeChangedTables() {
+    return changed.take();
   }
 
   @Override

@@ -10,8 +10,10 @@ import dev.sqlgit.Resolver;
 import dev.sqlgit.SyncReport;
 import dev.sqlgit.UnresolvedConflictException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -29,13 +31,21 @@ final class Rebase {
   private long nextSeq;
 
   private final List<PeerAction> kept = new ArrayList<>();
+  /** The tables each kept action (mitigations included) wrote on the new state, by seq. */
+  private final Map<Long, Set<String>> touched = new HashMap<>();
   private int applied;
   private int dropped;
   private int forced;
   private int convergent;
 
   /** What a rebase produced: the new state, the own log to write, the counter to keep. */
-  record Result(StateDb state, long head, List<PeerAction> kept, long nextSeq, SyncReport report) {}
+  record Result(
+      StateDb state,
+      long head,
+      List<PeerAction> kept,
+      long nextSeq,
+      SyncReport report,
+      Map<Long, Set<String>> keptTables) {}
 
   Rebase(String peerId, MasterHistory history, Resolver resolver, long nextSeq) {
     this.peerId = peerId;
@@ -59,7 +69,7 @@ final class Rebase {
         rebase(pending, current, head);
       }
       SyncReport report = new SyncReport(applied, 0, dropped, forced, convergent, OptionalLong.empty());
-      return new Result(current, head, List.copyOf(kept), nextSeq, report);
+      return new Result(current, head, List.copyOf(kept), nextSeq, report, Map.copyOf(touched));
     } catch (RuntimeException | Error e) {
       current.close();
       throw e;
@@ -115,7 +125,7 @@ final class Rebase {
               history,
               () -> context(base));
       if (verdict instanceof Verdict.Accept) {
-        current.apply(action.name(), action.params(), false);
+        touched.put(action.seq(), current.apply(action.name(), action.params(), false).writtenTables());
         kept.add(rebased(action, head, action.force()));
         applied++;
         return;
@@ -133,6 +143,7 @@ final class Rebase {
           resolution = resolver.resolve(ctx);
         } finally {
           mitigations = ctx.finish();
+          touched.putAll(ctx.touchedTables());
         }
       }
       kept.addAll(mitigations);
@@ -170,7 +181,7 @@ final class Rebase {
           conflict.error());
     }
     try {
-      current.apply(action.name(), action.params(), false);
+      touched.put(action.seq(), current.apply(action.name(), action.params(), false).writtenTables());
     } catch (ActionFailedException e) {
       throw new ResolutionException(
           "forced action '" + action.name() + "' seq " + action.seq() + " threw on the rebased state", e);

@@ -28,6 +28,7 @@ final class ResolverContext implements ConflictContext {
   private final long newHead;
   private final LongSupplier nextSeq;
   private final List<PeerAction> mitigations = new ArrayList<>();
+  private final java.util.Map<Long, java.util.Set<String>> touched = new java.util.HashMap<>();
   private volatile boolean open = true;
 
   ResolverContext(
@@ -84,14 +85,22 @@ final class ResolverContext implements ConflictContext {
       throw new UnknownActionException(name);
     }
     var json = rebased.actions().toJson(params);
-    rebased.apply(name, json, false); // throws ActionFailedException: nothing queued, no seq used
-    mitigations.add(new PeerAction(nextSeq.getAsLong(), name, json, newHead, false));
+    // Throws ActionFailedException: then nothing is queued and no seq is used.
+    java.util.Set<String> tables = rebased.apply(name, json, false).writtenTables();
+    PeerAction mitigation = new PeerAction(nextSeq.getAsLong(), name, json, newHead, false);
+    mitigations.add(mitigation);
+    touched.put(mitigation.seq(), tables);
   }
 
   /** The mitigations queued so far, in submit order; closes the context. */
   synchronized List<PeerAction> finish() {
     open = false;
     return List.copyOf(mitigations);
+  }
+
+  /** The tables each mitigation wrote, by seq. */
+  synchronized java.util.Map<Long, java.util.Set<String>> touchedTables() {
+    return java.util.Map.copyOf(touched);
   }
 
   private Db view(StateDb state) {

@@ -1,0 +1,82 @@
+package dev.sqlgit.bench;
+
+import dev.sqlgit.ActionRegistry;
+import dev.sqlgit.Peer;
+import dev.sqlgit.PeerOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Submit and sync costs of the current engine on a small bank schema (one master, one peer in one
+ * shared folder): a baseline that the incremental engine will be measured against.
+ */
+final class SyncBench {
+  private SyncBench() {}
+
+  record Move(String tx, String account, long amount) {}
+
+  static ActionRegistry actions() {
+    return ActionRegistry.builder()
+        .action("init", (db, p) -> db.execScript(
+            "CREATE TABLE accounts(id TEXT PRIMARY KEY, balance INTEGER NOT NULL DEFAULT 0);"
+                + "CREATE TABLE transactions(id TEXT PRIMARY KEY, account TEXT NOT NULL, amount INTEGER NOT NULL);"
+                + "CREATE TRIGGER tx_in AFTER INSERT ON transactions BEGIN"
+                + " UPDATE accounts SET balance = balance + NEW.amount WHERE id = NEW.account; END;"
+                + "INSERT INTO accounts(id) VALUES ('a'), ('b');"))
+        .action("deposit", Move.class, (db, m) ->
+            db.exec("INSERT INTO transactions VALUES (?, ?, ?)", m.tx(), m.account(), m.amount()))
+        .build();
+  }
+
+  static void run(PrintStream out) {
+    ResultTable table = new ResultTable("sync: current engine (reference path)", "case", "history", "median ms", "p90 ms");
+    for (int history : new int[] {100, 1000}) {
+      Path dir = tempDir();
+      ActionRegistry actions = actions();
+      try (Peer master = open(dir, "m", actions)) {
+        master.submit("init", null);
+        for (int i = 0; i < history; i++) {
+          master.submit("deposit", new Move("h" + i, i % 2 == 0 ? "a" : "b", 1));
+        }
+        try (Peer peer = open(dir, "p", actions)) {
+          int[] n = {0};
+          Samples submit = Samples.measure(20, 200, () -> peer.submit("deposit", new Move("s" + n[0]++, "a", 1)));
+          table.row("peer submit (fsync)", history, submit.medianMillis(), submit.p90Millis());
+          Samples sync = new Samples();
+          for (int round = 0; round < 12; round++) {
+            for (int i = 0; i < 10; i++) {
+              master.submit("deposit", new Move("m" + n[0]++, "b", 1));
+              peer.submit("deposit", new Move("q" + n[0]++, "a", 1));
+            }
+            long t0 = System.nanoTime();
+            peer.sync();
+            if (round >= 2) {
+              sync.add(System.nanoTime() - t0);
+            }
+            master.sync(); // incorporate, so the next round starts with nothing pending
+            peer.sync();
+          }
+          table.row("peer sync, 10 pending over 10 new master actions", history, sync.medianMillis(), sync.p90Millis());
+          Samples reopen = Samples.measure(1, 5, () -> open(dir, "m", actions).close());
+          table.row("open (replay from snapshot + log)", history, reopen.medianMillis(), reopen.p90Millis());
+        }
+      }
+    }
+    table.print(out);
+  }
+
+  static Peer open(Path root, String id, ActionRegistry actions) {
+    return Peer.open(PeerOptions.builder().root(root).peerId(id).masterId("m").actions(actions).build());
+  }
+
+  static Path tempDir() {
+    try {
+      return Files.createTempDirectory("sqlgit-bench");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlgit.internal.engine.ActionCatalog;
+import dev.sqlgit.internal.engine.Migration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -29,10 +32,12 @@ public final class ActionRegistry {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.:-]{0,127}");
 
   private final Map<String, Registered<?>> actions;
+  private final List<Migration> migrations;
   private final ObjectMapper json;
 
-  private ActionRegistry(Map<String, Registered<?>> actions, ObjectMapper json) {
+  private ActionRegistry(Map<String, Registered<?>> actions, List<Migration> migrations, ObjectMapper json) {
     this.actions = Map.copyOf(actions);
+    this.migrations = List.copyOf(migrations);
     this.json = json;
   }
 
@@ -51,6 +56,11 @@ public final class ActionRegistry {
     return actions.containsKey(name);
   }
 
+  /** The newest schema version: the number of migrations declared (0 without any). */
+  public int schemaVersion() {
+    return migrations.size();
+  }
+
   /** The bridge the engine uses to run actions; not part of the public API. */
   ActionCatalog catalog() {
     return new ActionCatalog() {
@@ -66,6 +76,11 @@ public final class ActionRegistry {
           throw new UnknownActionException(name);
         }
         action.apply(db, params, json);
+      }
+
+      @Override
+      public List<Migration> migrations() {
+        return migrations;
       }
 
       @Override
@@ -100,9 +115,10 @@ public final class ActionRegistry {
     }
   }
 
-  /** Collects actions; not thread-safe. */
+  /** Collects actions and migrations; not thread-safe. */
   public static final class Builder {
     private final Map<String, Registered<?>> actions = new LinkedHashMap<>();
+    private final List<Migration> migrations = new ArrayList<>();
     private ObjectMapper json = new ObjectMapper();
 
     private Builder() {}
@@ -135,8 +151,35 @@ public final class ActionRegistry {
       return this;
     }
 
+    /**
+     * Declares replicated schema: migration number {@code version} of {@code feature}. Versions run
+     * 1, 2, 3, … across the whole registry, in the order declared, and form an append-only list:
+     * never edit or remove one that shipped, add the next number instead.
+     *
+     * <pre>{@code
+     * .migration(1, "notes", "CREATE TABLE notes(id TEXT PRIMARY KEY, body TEXT)")
+     * .migration(2, "notes", "ALTER TABLE notes ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0")
+     * }</pre>
+     *
+     * <p>Every log entry records the schema version of the code that wrote it. Each replica
+     * applies migration N just before the first entry, in master order, that was written with
+     * version N or later, so all replicas apply it at the same point of history (and the snapshot
+     * records which are in). An entry from newer code than a replica knows stops that replica with
+     * {@link SchemaTooNewException}; older entries apply normally.
+     */
+    public Builder migration(int version, String feature, String sql) {
+      Objects.requireNonNull(feature, "feature");
+      Objects.requireNonNull(sql, "sql");
+      if (version != migrations.size() + 1) {
+        throw new IllegalArgumentException(
+            "migration versions run 1, 2, 3, … in order: expected " + (migrations.size() + 1) + ", got " + version);
+      }
+      migrations.add(new Migration(version, feature, sql));
+      return this;
+    }
+
     public ActionRegistry build() {
-      return new ActionRegistry(actions, json);
+      return new ActionRegistry(actions, migrations, json);
     }
   }
 }

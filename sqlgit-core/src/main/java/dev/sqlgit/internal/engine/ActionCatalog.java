@@ -10,6 +10,9 @@ public interface ActionCatalog {
   /** Runs action {@code name} on {@code db}; throws whatever the action throws. */
   void apply(String name, Db db, JsonNode params) throws Exception;
 
+  /** The replicated schema migrations, in version order (version N at index N-1). */
+  java.util.List<Migration> migrations();
+
   /** Turns submit params (a record, a map, a tree) into the JSON the logs carry. */
   JsonNode toJson(Object params);
 }

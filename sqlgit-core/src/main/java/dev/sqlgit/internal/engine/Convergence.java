@@ -50,7 +50,7 @@ final class Convergence {
     List<Set<RowKey>> writes = new ArrayList<>();
     try (StateDb sim = context.get()) {
       for (PeerAction a : pending) {
-        writes.add(sim.apply(a.name(), a.params(), false).writes());
+        writes.add(sim.apply(a, false).writes());
       }
     } catch (ActionFailedException e) {
       return List.of();
@@ -92,7 +92,7 @@ final class Convergence {
   private static boolean applyAll(StateDb state, List<PeerAction> actions) {
     try {
       for (PeerAction a : actions) {
-        state.apply(a.name(), a.params(), false);
+        state.apply(a, false);
       }
       return true;
     } catch (ActionFailedException e) {
@@ -108,7 +108,7 @@ final class Convergence {
   private static void applyEach(StateDb state, List<PeerAction> actions) {
     for (PeerAction a : actions) {
       try {
-        state.apply(a.name(), a.params(), false);
+        state.apply(a, false);
       } catch (ActionFailedException e) {
         // Throws on the master state: it adds nothing there.
       }

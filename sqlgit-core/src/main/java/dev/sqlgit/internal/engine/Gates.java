@@ -27,7 +27,7 @@ final class Gates {
   private Gates() {}
 
   /** An action to check: its name, params, the master seq it was written on, and its force flag. */
-  record Candidate(String name, JsonNode params, long base, boolean force) {}
+  record Candidate(String name, JsonNode params, long base, boolean force, int schema) {}
 
   static Verdict check(
       Candidate action,
@@ -48,7 +48,7 @@ final class Gates {
     try (StateDb ctx = context.get()) {
       Footprint footprint = null;
       try {
-        footprint = ctx.apply(action.name(), action.params(), true);
+        footprint = ctx.apply(action.name(), action.params(), action.schema(), true);
       } catch (ActionFailedException e) {
         // It no longer applies on its own context; only the permutation test can still accept it.
       }
@@ -63,7 +63,7 @@ final class Gates {
   private static Verdict permutation(
       Candidate action, StateDb current, List<MasterAction> suffix, StateDb ctx, boolean appliedOnContext) {
     try {
-      current.apply(action.name(), action.params(), false);
+      current.apply(action.name(), action.params(), action.schema(), false);
     } catch (ActionFailedException e) {
       return new Verdict.Conflict(ConflictKind.ERROR, e);
     }
@@ -72,7 +72,7 @@ final class Gates {
     }
     try {
       for (MasterAction m : suffix) {
-        ctx.apply(m.name(), m.params(), false);
+        ctx.apply(m, false);
       }
     } catch (ActionFailedException e) {
       return new Verdict.Conflict(ConflictKind.NON_COMMUTATIVE, null);
@@ -98,7 +98,7 @@ final class Gates {
     return current.probe(
         () -> {
           try {
-            current.apply(action.name(), action.params(), false);
+            current.apply(action.name(), action.params(), action.schema(), false);
             return new Verdict.Accept(gate);
           } catch (ActionFailedException e) {
             return new Verdict.Conflict(ConflictKind.ERROR, e);

@@ -5,7 +5,10 @@ import dev.sqlgit.PeerAction;
 import dev.sqlgit.Source;
 import dev.sqlgit.internal.log.PeerLog;
 import dev.sqlgit.internal.log.PeerLogEntry;
+import dev.sqlgit.SchemaTooNewException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +36,28 @@ final class Incorporation {
   }
 
   Counts run(List<String> peers) {
+    Map<String, List<PeerLogEntry>> logs = new LinkedHashMap<>();
     for (String peer : peers) {
-      incorporate(peer, PeerLog.read(master.layout().logOf(peer)));
+      logs.put(peer, PeerLog.read(master.layout().logOf(peer)));
     }
+    refuseNewerSchemas(logs);
+    logs.forEach(this::incorporate);
     return new Counts(applied, skipped, forced);
+  }
+
+  /** An entry from newer code stops the whole sync before anything changes (upgrade the master). */
+  private void refuseNewerSchemas(Map<String, List<PeerLogEntry>> logs) {
+    int known = actions.migrations().size();
+    logs.forEach((peer, log) -> {
+      for (PeerLogEntry e : log) {
+        if (e instanceof PeerLogEntry.Action) {
+          PeerAction a = ((PeerLogEntry.Action) e).action();
+          if (a.schema() > known && !history.isIncorporated(peer, a.seq())) {
+            throw new SchemaTooNewException(a.schema(), known, "peer '" + peer + "' action seq " + a.seq());
+          }
+        }
+      }
+    });
   }
 
   private void incorporate(String peer, List<PeerLogEntry> log) {
@@ -62,7 +83,8 @@ final class Incorporation {
         continue;
       }
       long seq = history.head() + 1;
-      master.append(new MasterAction(seq, a.name(), a.params(), new Source(peer, a.seq()), a.force()));
+      master.append(
+          new MasterAction(seq, a.name(), a.params(), new Source(peer, a.seq()), a.force(), a.schema()));
       applied++;
       if (a.force()) {
         forced++;
@@ -84,7 +106,7 @@ final class Incorporation {
     List<MasterAction> suffix = history.suffixAfter(a.baseMasterSeq(), peer);
     Verdict verdict =
         Gates.check(
-            new Gates.Candidate(a.name(), a.params(), a.baseMasterSeq(), a.force()),
+            new Gates.Candidate(a.name(), a.params(), a.baseMasterSeq(), a.force(), a.schema()),
             master.current(),
             suffix,
             history,

@@ -89,7 +89,8 @@ public final class MasterEngine implements Engine {
     }
     // A crash between writing the snapshot and trimming the log leaves actions the snapshot covers.
     MasterHistory history =
-        new MasterHistory(actions, SnapshotImage.stateOf(image), snapshotHead, log.actions());
+        new MasterHistory(
+            actions, SnapshotImage.stateOf(image, actions.migrations()), snapshotHead, log.actions());
     StateDb initial = history.stateAt(history.head(), null);
     return new MasterEngine(layout, masterId, actions, history, initial, log.entries());
   }
@@ -100,7 +101,8 @@ public final class MasterEngine implements Engine {
       throw new UnknownActionException(name);
     }
     long seq = history.head() + 1;
-    append(new MasterAction(seq, name, params, new Source(masterId, seq), false));
+    int schema = state.current().schemaVersion();
+    append(new MasterAction(seq, name, params, new Source(masterId, seq), false, schema));
   }
 
   /** Applies {@code action} to the state and appends it to the master log, or neither. */
@@ -112,7 +114,7 @@ public final class MasterEngine implements Engine {
         () ->
             current.inTransaction(
                 () -> {
-                  footprint[0] = current.apply(action.name(), action.params(), false);
+                  footprint[0] = current.apply(action, false);
                   MasterLog.append(logFile, List.of(entry));
                 }));
     history.append(action, footprint[0].writes());

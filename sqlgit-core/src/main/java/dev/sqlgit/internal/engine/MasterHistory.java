@@ -122,7 +122,7 @@ final class MasterHistory {
           writes.putIfAbsent(a.seq(), f.writes());
         } else if (ownPeer != null && a.source().peer().equals(ownPeer)) {
           try {
-            state.apply(a.name(), a.params(), false);
+            state.apply(a, false);
           } catch (ActionFailedException e) {
             // Its effect depended on actions this context leaves out; the context stays best-effort.
           }
@@ -137,7 +137,7 @@ final class MasterHistory {
 
   private static Footprint replay(StateDb state, MasterAction a) {
     try {
-      return state.apply(a.name(), a.params(), false);
+      return state.apply(a, false);
     } catch (ActionFailedException e) {
       throw new IntegrityException(
           "master action seq "

@@ -99,7 +99,7 @@ public final class PeerEngine implements Engine {
     Map<Long, Set<String>> pendingTables = new HashMap<>();
     try {
       for (PeerAction a : own) {
-        pendingTables.put(a.seq(), initial.apply(a.name(), a.params(), false).writtenTables());
+        pendingTables.put(a.seq(), initial.apply(a, false).writtenTables());
       }
     } catch (RuntimeException e) {
       initial.close();
@@ -123,7 +123,8 @@ public final class PeerEngine implements Engine {
     if (masterLog.snapshotMarker() > snapshotHead) {
       throw new FileSyncLagException(snapshotHead, masterLog.snapshotMarker());
     }
-    return new MasterHistory(actions, SnapshotImage.stateOf(image), snapshotHead, masterLog.actions());
+    return new MasterHistory(
+        actions, SnapshotImage.stateOf(image, actions.migrations()), snapshotHead, masterLog.actions());
   }
 
   @Override
@@ -131,14 +132,15 @@ public final class PeerEngine implements Engine {
     if (!actions.contains(name)) {
       throw new UnknownActionException(name);
     }
-    PeerAction action = new PeerAction(nextSeq, name, params, integratedHead, false);
     StateDb current = state.current();
+    PeerAction action =
+        new PeerAction(nextSeq, name, params, integratedHead, false, current.schemaVersion());
     Set<String> written = new HashSet<>();
     state.write(
         () ->
             current.inTransaction(
                 () -> {
-                  written.addAll(current.apply(name, params, false).writtenTables());
+                  written.addAll(current.apply(action, false).writtenTables());
                   PeerLog.append(ownLog, new PeerLogEntry.Action(action));
                 }));
     own.add(action);

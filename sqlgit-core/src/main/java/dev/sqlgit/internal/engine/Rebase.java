@@ -119,13 +119,14 @@ final class Rebase {
       long base = action.baseMasterSeq();
       Verdict verdict =
           Gates.check(
-              new Gates.Candidate(action.name(), action.params(), action.baseMasterSeq(), action.force()),
+              new Gates.Candidate(
+                  action.name(), action.params(), action.baseMasterSeq(), action.force(), action.schema()),
               current,
               suffix,
               history,
               () -> context(base));
       if (verdict instanceof Verdict.Accept) {
-        touched.put(action.seq(), current.apply(action.name(), action.params(), false).writtenTables());
+        touched.put(action.seq(), current.apply(action, false).writtenTables());
         kept.add(rebased(action, head, action.force()));
         applied++;
         return;
@@ -181,7 +182,7 @@ final class Rebase {
           conflict.error());
     }
     try {
-      touched.put(action.seq(), current.apply(action.name(), action.params(), false).writtenTables());
+      touched.put(action.seq(), current.apply(action, false).writtenTables());
     } catch (ActionFailedException e) {
       throw new ResolutionException(
           "forced action '" + action.name() + "' seq " + action.seq() + " threw on the rebased state", e);
@@ -191,7 +192,7 @@ final class Rebase {
   }
 
   private static PeerAction rebased(PeerAction a, long head, boolean force) {
-    return new PeerAction(a.seq(), a.name(), a.params(), head, force);
+    return new PeerAction(a.seq(), a.name(), a.params(), head, force, a.schema());
   }
 
   /**
@@ -202,7 +203,7 @@ final class Rebase {
     StateDb ctx = history.stateAt(Math.max(base, history.snapshotHead()), peerId);
     for (PeerAction k : kept) {
       try {
-        ctx.apply(k.name(), k.params(), false);
+        ctx.apply(k, false);
       } catch (ActionFailedException e) {
         // Without the master's interleaved actions it may not apply; the context is best-effort.
       }

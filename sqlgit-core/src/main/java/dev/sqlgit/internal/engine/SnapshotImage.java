@@ -2,6 +2,7 @@ package dev.sqlgit.internal.engine;
 
 import dev.sqlgit.IntegrityException;
 import dev.sqlgit.internal.sqlite.SqliteDb;
+import java.util.List;
 
 /**
  * {@code snapshot.db} as bytes. The file records its master seq in a {@code _sqlgit_meta} table so
@@ -45,15 +46,20 @@ final class SnapshotImage {
    * a snapshot is exactly the state the master built by applying actions (an action that reads
    * {@code sqlite_schema} must see the same thing on every replica). Null stays null.
    */
-  static byte[] stateOf(byte[] file) {
+  static byte[] stateOf(byte[] file, List<Migration> known) {
     if (file == null) {
       return null;
     }
-    try (SqliteDb copy = SqliteDb.fromImage(file, "snapshot-reader")) {
+    SqliteDb copy;
+    try {
+      copy = SqliteDb.fromImage(file, "snapshot-reader");
       copy.internalExec("DROP TABLE IF EXISTS _sqlgit_meta");
-      return copy.image();
     } catch (RuntimeException e) {
       throw new IntegrityException("snapshot.db is not a readable SQLite database: " + e.getMessage(), e);
+    }
+    try (copy) {
+      SchemaVersions.checkLoaded(copy, known);
+      return copy.image();
     }
   }
 }

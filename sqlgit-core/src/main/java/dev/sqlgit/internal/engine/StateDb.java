@@ -2,6 +2,10 @@ package dev.sqlgit.internal.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sqlgit.ActionFailedException;
+import dev.sqlgit.IntegrityException;
+import dev.sqlgit.MasterAction;
+import dev.sqlgit.PeerAction;
+import dev.sqlgit.SchemaTooNewException;
 import dev.sqlgit.UnknownActionException;
 import dev.sqlgit.internal.sqlite.Footprint;
 import dev.sqlgit.internal.sqlite.SqliteDb;
@@ -40,22 +44,47 @@ final class StateDb implements AutoCloseable {
   }
 
   /**
-   * Applies action {@code name} and returns what it touched.
+   * Applies action {@code name}, written by code at schema version {@code schema}, and returns what
+   * it touched. Migrations up to {@code schema} that this state lacks run first, in the same
+   * savepoint.
    *
    * @throws ActionFailedException when the action throws (nothing of it remains)
    * @throws UnknownActionException when the name is not registered
+   * @throws SchemaTooNewException when {@code schema} is newer than the registry (nothing changed)
    */
-  Footprint apply(String name, JsonNode params, boolean withReads) {
+  Footprint apply(String name, JsonNode params, int schema, boolean withReads) {
+    // Newer code is the cause when both apply: its actions are unknown here too.
+    SchemaVersions.checkKnown(schema, actions.migrations(), "action '" + name + "'");
     if (!actions.contains(name)) {
       throw new UnknownActionException(name);
     }
     try {
-      return db.savepoint(() -> tracker.track(() -> actions.apply(name, db, params), withReads));
-    } catch (UnknownActionException e) {
+      return db.savepoint(
+          () ->
+              tracker.track(
+                  () -> {
+                    SchemaVersions.ensure(db, schema, actions.migrations());
+                    actions.apply(name, db, params);
+                  },
+                  withReads));
+    } catch (UnknownActionException | SchemaTooNewException | IntegrityException e) {
       throw e;
     } catch (Exception e) {
       throw new ActionFailedException(name, e);
     }
+  }
+
+  Footprint apply(PeerAction a, boolean withReads) {
+    return apply(a.name(), a.params(), a.schema(), withReads);
+  }
+
+  Footprint apply(MasterAction a, boolean withReads) {
+    return apply(a.name(), a.params(), a.schema(), withReads);
+  }
+
+  /** The schema version new entries written by this replica carry. */
+  int schemaVersion() {
+    return actions.migrations().size();
   }
 
   /** Runs {@code body} and undoes whatever it did: a what-if. */

@@ -26,6 +26,9 @@ public final class LogCodec {
       if (a.force()) {
         n.put("force", true);
       }
+      if (a.schema() > 0) {
+        n.put("schema", a.schema());
+      }
     } else if (entry instanceof PeerLogEntry.MasterAck) {
       PeerLogEntry.MasterAck ack = (PeerLogEntry.MasterAck) entry;
       n.put("kind", "master_ack").put("masterSeq", ack.masterSeq()).put("lastSeq", ack.lastSeq());
@@ -44,6 +47,9 @@ public final class LogCodec {
       n.putObject("source").put("peer", a.source().peer()).put("seq", a.source().seq());
       if (a.forced()) {
         n.put("forced", true);
+      }
+      if (a.schema() > 0) {
+        n.put("schema", a.schema());
       }
     } else if (entry instanceof MasterLogEntry.PeerAck) {
       MasterLogEntry.PeerAck ack = (MasterLogEntry.PeerAck) entry;
@@ -67,7 +73,8 @@ public final class LogCodec {
                 text(n, "name", file, line),
                 params(n),
                 nonNegative(n, "baseMasterSeq", file, line),
-                n.path("force").asBoolean(false)));
+                n.path("force").asBoolean(false),
+                schema(n, file, line)));
       case "master_ack":
         return new PeerLogEntry.MasterAck(
             nonNegative(n, "masterSeq", file, line),
@@ -92,7 +99,8 @@ public final class LogCodec {
                 text(n, "name", file, line),
                 params(n),
                 new Source(text(source, "peer", file, line), nonNegative(source, "seq", file, line)),
-                n.path("forced").asBoolean(false)));
+                n.path("forced").asBoolean(false),
+                schema(n, file, line)));
       case "peer_ack":
         return new MasterLogEntry.PeerAck(
             text(n, "peer", file, line), nonNegative(n, "masterSeq", file, line));
@@ -113,6 +121,10 @@ public final class LogCodec {
     } catch (JsonProcessingException e) {
       throw new IntegrityException(where(file, line) + ": malformed JSON: " + e.getOriginalMessage(), e);
     }
+  }
+
+  private static int schema(JsonNode n, Path file, JsonLine line) {
+    return n.has("schema") ? Math.toIntExact(nonNegative(n, "schema", file, line)) : 0;
   }
 
   private static JsonNode params(JsonNode n) {

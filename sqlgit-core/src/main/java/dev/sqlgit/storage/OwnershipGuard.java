@@ -40,6 +40,10 @@ import org.sqlite.SQLiteUpdateListener;
  *       {@code DROP}, {@code CREATE INDEX … ON}, {@code CREATE TRIGGER … ON}).
  * </ol>
  *
+ * <p>A write to another feature's virtual table is reported under the shadow table it changed
+ * ({@code docs_content} for {@code docs}), whose owner is the same. TEMP triggers are diffed too: one
+ * may sit on a main table and outlive the migration on the writer connection.
+ *
  * <p>Tables nobody claimed (created outside {@code migrate}) may be touched and are not claimed.
  * Unclaimed {@code _sqlgit_*} tables belong to feature {@value #SQLGIT}. Reads of other features'
  * tables are allowed. Known limit: {@code ALTER TABLE … RENAME} rewrites other features' views and
@@ -190,15 +194,19 @@ final class OwnershipGuard {
     return owner;
   }
 
+  // Main schema objects, plus temp triggers: a TEMP trigger may sit on a main table, and one a
+  // migration leaves behind lives on in the writer connection.
   private Map<String, SchemaObject> schema() {
     Map<String, SchemaObject> out = new HashMap<>();
     for (Row r :
         db.query(
-            "SELECT type, name, tbl_name, sql FROM main.sqlite_schema"
-                + " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")) {
+            "SELECT 'main' AS db, type, name, tbl_name, sql FROM main.sqlite_schema"
+                + " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                + " UNION ALL SELECT 'temp', type, name, tbl_name, sql FROM temp.sqlite_schema"
+                + " WHERE type = 'trigger'")) {
       SchemaObject o =
           new SchemaObject(
-              r.getString("type"),
+              r.getString("db").equals("main") ? r.getString("type") : "temp trigger",
               r.getString("name").toLowerCase(Locale.ROOT),
               r.getString("tbl_name").toLowerCase(Locale.ROOT),
               r.getString("sql"));

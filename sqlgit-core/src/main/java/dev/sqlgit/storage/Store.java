@@ -26,6 +26,9 @@ import java.util.function.Supplier;
  * {@code fn} returns, so {@code fn} must not wait for another thread that writes to this store.
  * Errors are unchecked: {@link dev.sqlgit.StorageException} from SQLite, {@link
  * dev.sqlgit.ClosedException} after {@link #close()}.
+ *
+ * <p>Transactions belong to the store: use {@code tx}, never {@code BEGIN}, {@code COMMIT} or
+ * {@code SAVEPOINT} statements through {@code exec}.
  */
 public interface Store extends Db, AutoCloseable {
 

@@ -96,6 +96,7 @@ class MigrationsTest {
         "DROP TABLE orders",
         "CREATE INDEX orders_total ON orders(total)",
         "CREATE TRIGGER orders_audit AFTER INSERT ON orders BEGIN SELECT 1; END",
+        "CREATE TEMP TRIGGER orders_spy AFTER INSERT ON main.orders BEGIN SELECT 1; END",
         "INSERT INTO orders VALUES (3, 300)",
         "UPDATE orders SET total = 0 WHERE id = 1",
         "UPDATE orders SET total = 0 WHERE 0", // writes no row, still targets the table

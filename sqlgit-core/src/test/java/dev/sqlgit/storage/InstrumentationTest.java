@@ -40,7 +40,7 @@ class InstrumentationTest {
 
     store.query("SELECT * FROM users WHERE id > ?", 1);
     store.one("SELECT name FROM users WHERE name = ? AND password = ?", String.class, "ann", "s3cr3t");
-    store.exec("UPDATE users SET password = ? WHERE id <> ?", "hunter2", 99);
+    store.exec("UPDATE users SET password = ? WHERE name <> ?", "hunter2", "mallory");
     store.query("SELECT name FROM users", r -> r.getString("name"));
 
     assertThat(events)
@@ -48,10 +48,11 @@ class InstrumentationTest {
         .containsExactly(
             tuple("SELECT * FROM users WHERE id > ?", 1, 2L, Kind.READ),
             tuple("SELECT name FROM users WHERE name = ? AND password = ?", 2, 0L, Kind.READ),
-            tuple("UPDATE users SET password = ? WHERE id <> ?", 2, 3L, Kind.WRITE),
+            tuple("UPDATE users SET password = ? WHERE name <> ?", 2, 3L, Kind.WRITE),
             tuple("SELECT name FROM users", 0, 3L, Kind.READ));
     assertThat(events).allSatisfy(e -> assertThat(e.duration().isNegative()).isFalse());
-    assertThat(events.toString()).doesNotContain("s3cr3t", "hunter2", "99");
+    // (string values only: a number could turn up inside a duration)
+    assertThat(events.toString()).doesNotContain("s3cr3t", "hunter2", "mallory");
   }
 
   @Test

@@ -8,10 +8,11 @@ import java.util.Locale;
  * Splits a SQL script into statements at top-level semicolons, respecting quotes, comments and
  * {@code CREATE TRIGGER ... BEGIN ... END} bodies (whose statements end in semicolons too).
  */
-final class ScriptSplitter {
+public final class ScriptSplitter {
   private ScriptSplitter() {}
 
-  static List<String> split(String script) {
+  /** The statements of {@code script}, stripped, without empty or comment-only ones. */
+  public static List<String> split(String script) {
     List<String> out = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     int depth = 0; // BEGIN/CASE ... END nesting inside a trigger body

@@ -68,6 +68,14 @@ public final class SqliteDb implements Db, AutoCloseable {
     }
   }
 
+  /**
+   * Wraps a connection the caller opened and configured (a file database with its pragmas, say).
+   * The returned {@code SqliteDb} owns the connection: {@link #close()} closes it.
+   */
+  public static SqliteDb wrap(SQLiteConnection conn, String label) {
+    return new SqliteDb(conn, label);
+  }
+
   /** A new in-memory database holding a copy of {@code image} (a database file's bytes). */
   public static SqliteDb fromImage(byte[] image, String label) {
     SqliteDb db = openMemory(label);

@@ -1,23 +1,22 @@
 package dev.sqlgit;
 
+import static dev.sqlgit.testing.LogEntries.sourceOf;
+import static dev.sqlgit.testing.UserTables.dump;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlgit.testing.Bank;
+import dev.sqlgit.testing.FileBytes;
 import dev.sqlgit.testing.FileSyncer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.sqlgit.testing.LogEntries;
+import dev.sqlgit.testing.Replicas;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConflictResolutionTest {
   private static final String M = "m";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
   private FileSyncer net;
@@ -485,9 +483,7 @@ class ConflictResolutionTest {
   /** Master with a bank: seq 1 init, seq 2 account "acc", seq 3 deposit t1 of 100; delivered. */
   private Peer seededMaster() {
     Peer m = open(M);
-    m.submit("init_bank", null);
-    m.submit("open_account", new Bank.Open("acc", "Shared"));
-    m.submit("deposit", new Bank.Move("t1", "acc", 100));
+    Bank.seed(m);
     net.deliverAll();
     return m;
   }
@@ -501,7 +497,7 @@ class ConflictResolutionTest {
   }
 
   private Peer open(String id) {
-    return Peer.open(PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId(M).actions(actions).build());
+    return Replicas.open(net, id, actions);
   }
 
   private static SyncReport report(int applied, int skipped, int dropped, int forced, int convergent) {
@@ -523,34 +519,16 @@ class ConflictResolutionTest {
   }
 
   private String ownLogText(String id) {
-    try {
-      return new String(Files.readAllBytes(net.rootOf(id).resolve(FileSyncer.logOf(id))), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FileBytes.text(net.logAt(id, id));
   }
 
   /** The lines of {@code owner}'s log as {@code replica}'s root holds it. */
   private List<JsonNode> lines(String replica, String owner) {
-    try {
-      List<JsonNode> out = new ArrayList<>();
-      for (String line : Files.readAllLines(net.rootOf(replica).resolve(FileSyncer.logOf(owner)))) {
-        if (!line.isBlank()) {
-          out.add(JSON.readTree(line));
-        }
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return LogEntries.read(net.logAt(replica, owner));
   }
 
   private List<JsonNode> actionLines(String replica, String owner) {
-    return lines(replica, owner).stream().filter(n -> n.get("kind").asText().equals("action")).toList();
-  }
-
-  private static Source sourceOf(JsonNode masterAction) {
-    return new Source(masterAction.get("source").get("peer").asText(), masterAction.get("source").get("seq").asLong());
+    return LogEntries.actions(net.logAt(replica, owner));
   }
 
   private static void assertAction(JsonNode line, long seq, String name, long base, boolean force) {
@@ -578,19 +556,6 @@ class ConflictResolutionTest {
 
   private static List<String> accountIds(Db db) {
     return db.query("SELECT id FROM accounts ORDER BY id", String.class);
-  }
-
-  /** Every user table's rows, ordered by the first column (sqlgit's own tables left out). */
-  private static Map<String, List<Row>> dump(Db db) {
-    Map<String, List<Row>> out = new TreeMap<>();
-    for (String table :
-        db.query(
-            "SELECT name FROM sqlite_master WHERE type = 'table'"
-                + " AND name NOT LIKE 'sqlite!_%' ESCAPE '!' AND name NOT LIKE '!_sqlgit!_%' ESCAPE '!'",
-            String.class)) {
-      out.put(table, db.query("SELECT * FROM \"" + table + "\" ORDER BY 1"));
-    }
-    return out;
   }
 
   private static <T> T last(List<T> list) {

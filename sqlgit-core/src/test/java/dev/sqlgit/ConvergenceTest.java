@@ -1,17 +1,22 @@
 package dev.sqlgit;
 
+import static dev.sqlgit.testing.KeyValue.counter;
+import static dev.sqlgit.testing.KeyValue.requireOne;
+import static dev.sqlgit.testing.KeyValue.value;
+import static dev.sqlgit.testing.UserTables.dump;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.sqlgit.testing.Bank;
 import dev.sqlgit.testing.FileSyncer;
+import dev.sqlgit.testing.KeyValue;
+import dev.sqlgit.testing.KeyValue.Key;
+import dev.sqlgit.testing.KeyValue.Kv;
+import dev.sqlgit.testing.Replicas;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,34 +41,15 @@ class ConvergenceTest {
         return Resolution.DROP;
       };
 
-  record Kv(String k, String v) {}
-
-  record Key(String k) {}
-
   record Note(String id, String body) {}
 
+  /** The key/value actions, plus append (to a value that must exist) and notes. */
   private static final ActionRegistry KV =
-      ActionRegistry.builder()
-          .action("init_kv", (db, p) -> db.execScript(
-              "CREATE TABLE kv(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
-                  + "CREATE TABLE counters(k TEXT PRIMARY KEY, n INTEGER NOT NULL);"
-                  + "CREATE TABLE notes(id TEXT PRIMARY KEY, body TEXT NOT NULL);"))
-          .action("set", Kv.class, (db, kv) -> db.exec(
-              "INSERT INTO kv(k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v", kv.k(), kv.v()))
+      KeyValue.builder("CREATE TABLE notes(id TEXT PRIMARY KEY, body TEXT NOT NULL);")
           .action("append", Kv.class, (db, kv) ->
               requireOne(db.exec("UPDATE kv SET v = v || ? WHERE k = ?", kv.v(), kv.k())))
-          .action("del", Key.class, (db, key) -> requireOne(db.exec("DELETE FROM kv WHERE k = ?", key.k())))
-          .action("counter", Key.class, (db, key) -> db.exec("INSERT INTO counters VALUES (?, 0)", key.k()))
-          .action("inc", Key.class, (db, key) ->
-              requireOne(db.exec("UPDATE counters SET n = n + 1 WHERE k = ?", key.k())))
           .action("note", Note.class, (db, n) -> db.exec("INSERT INTO notes(id, body) VALUES (?, ?)", n.id(), n.body()))
           .build();
-
-  private static void requireOne(ExecResult r) {
-    if (r.changes() != 1) {
-      throw new IllegalStateException("expected one row, changed " + r.changes());
-    }
-  }
 
   @BeforeEach
   void cluster() {
@@ -81,16 +67,9 @@ class ConvergenceTest {
       p.submit("delete_tx", new Bank.TxId("t1"));
       q.submit("edit_amount", new Bank.Edit("t1", 40)); // a different amount: only the end state counts
       q.submit("delete_tx", new Bank.TxId("t1"));
-      net.deliver(FileSyncer.logOf("p"), M);
-      assertThat(m.sync().applied()).isEqualTo(2);
-      deliverMasterTo("q");
 
-      SyncReport report = q.sync(recordingDrop);
+      assertQAbsorbsThePairTheMasterTookFromP(m, q);
 
-      assertThat(conflicts).isEmpty();
-      assertThat(report).isEqualTo(report(0, 0, 0, 0, 2));
-      assertThat(q.pending()).isEmpty();
-      assertThat(dump(q.db())).isEqualTo(dump(m.db()));
       assertThat(Bank.balance(q.db(), "acc")).isZero();
 
       net.deliver(FileSyncer.logOf("q"), M);
@@ -106,16 +85,9 @@ class ConvergenceTest {
       p.submit("del", new Key("x"));
       q.submit("set", new Kv("x", "from q"));
       q.submit("del", new Key("x"));
-      net.deliver(FileSyncer.logOf("p"), M);
-      assertThat(m.sync().applied()).isEqualTo(2);
-      deliverMasterTo("q");
 
-      SyncReport report = q.sync(recordingDrop);
+      assertQAbsorbsThePairTheMasterTookFromP(m, q);
 
-      assertThat(conflicts).isEmpty();
-      assertThat(report).isEqualTo(report(0, 0, 0, 0, 2));
-      assertThat(q.pending()).isEmpty();
-      assertThat(dump(q.db())).isEqualTo(dump(m.db()));
       assertThat(q.db().one("SELECT v FROM kv WHERE k = 'x'")).isEmpty();
     }
   }
@@ -128,7 +100,7 @@ class ConvergenceTest {
       p.submit("edit_amount", new Bank.Edit("t1", 70));
       p.submit("delete_tx", new Bank.TxId("t1"));
       p.submit("deposit", new Bank.Move("t9", "acc2", 9)); // unrelated: keeps Gate 0 from absorbing all
-      deliverMasterTo("p");
+      net.deliverMasterTo("p");
 
       SyncReport report = p.sync(recordingDrop);
 
@@ -165,7 +137,7 @@ class ConvergenceTest {
       p.submit("del", new Key("vx"));
       p.submit("set", new Kv("c", "p")); // c3
       p.submit("set", new Kv("d", "p")); // c4
-      deliverMasterTo("p");
+      net.deliverMasterTo("p");
 
       SyncReport report = p.sync(recordingDrop);
 
@@ -186,7 +158,7 @@ class ConvergenceTest {
     try (Peer m = seededKv(); Peer p = open("p", KV)) {
       m.submit("note", new Note("n1", "by m"));
       p.submit("set", new Kv("k1", "by p"));
-      deliverMasterTo("p");
+      net.deliverMasterTo("p");
 
       SyncReport peer = p.sync(recordingDrop);
 
@@ -213,7 +185,7 @@ class ConvergenceTest {
       assertThat(rowid(q.db(), "q1")).isEqualTo(1);
 
       // p rebases its insert over the master's (peer-side check) ...
-      deliverMasterTo("p");
+      net.deliverMasterTo("p");
       assertThat(p.sync(recordingDrop)).isEqualTo(report(1, 0, 0, 0, 0));
       // ... and the master checks q's, still based before both m1 and p1 (master-side check).
       net.deliverAll();
@@ -248,13 +220,13 @@ class ConvergenceTest {
 
       assertThat(master.applied()).isEqualTo(2);
       assertThat(master.skipped()).isZero();
-      assertThat(counter(m.db())).isEqualTo(2);
+      assertThat(counter(m.db(), "c")).isEqualTo(2);
       net.deliverAll();
       assertThat(p.sync(recordingDrop).convergent()).isZero();
       assertThat(q.sync(recordingDrop).convergent()).isZero();
       assertThat(conflicts).isEmpty();
       for (Peer r : List.of(m, p, q)) {
-        assertThat(counter(r.db())).as("counter on %s", r.peerId()).isEqualTo(2);
+        assertThat(counter(r.db(), "c")).as("counter on %s", r.peerId()).isEqualTo(2);
       }
     }
   }
@@ -266,7 +238,7 @@ class ConvergenceTest {
       p.submit("inc", new Key("c"));
       net.deliver(FileSyncer.logOf("q"), M);
       assertThat(m.sync().applied()).isEqualTo(1); // the master already has q's increment: c = 1
-      deliverMasterTo("p");
+      net.deliverMasterTo("p");
 
       // Replayed on its base, p's increment gives c = 1, exactly the master state; but applying it
       // again moves c to 2, so it is not "realised": it must be kept, not absorbed.
@@ -274,14 +246,14 @@ class ConvergenceTest {
 
       assertThat(conflicts).isEmpty();
       assertThat(peer).isEqualTo(report(1, 0, 0, 0, 0));
-      assertThat(counter(p.db())).isEqualTo(2);
+      assertThat(counter(p.db(), "c")).isEqualTo(2);
       net.deliverAll();
       assertThat(m.sync().applied()).isEqualTo(1);
       net.deliverAll();
       q.sync(recordingDrop);
       p.sync(recordingDrop);
       for (Peer r : List.of(m, p, q)) {
-        assertThat(counter(r.db())).as("counter on %s", r.peerId()).isEqualTo(2);
+        assertThat(counter(r.db(), "c")).as("counter on %s", r.peerId()).isEqualTo(2);
       }
     }
   }
@@ -291,7 +263,7 @@ class ConvergenceTest {
     try (Peer m = seededKv(); Peer p = open("p", KV)) {
       m.submit("inc", new Key("c"));
       p.submit("inc", new Key("c"));
-      deliverMasterTo("p");
+      net.deliverMasterTo("p");
 
       SyncReport peer = p.sync(recordingDrop);
 
@@ -299,8 +271,8 @@ class ConvergenceTest {
       assertThat(peer).isEqualTo(report(1, 0, 0, 0, 0));
       net.deliverAll();
       assertThat(m.sync().applied()).isEqualTo(1);
-      assertThat(counter(m.db())).isEqualTo(2);
-      assertThat(counter(p.db())).isEqualTo(2);
+      assertThat(counter(m.db(), "c")).isEqualTo(2);
+      assertThat(counter(p.db(), "c")).isEqualTo(2);
     }
   }
 
@@ -312,54 +284,40 @@ class ConvergenceTest {
   @Test
   void incrementBatchedWithAnAlreadyRealisedDeleteStillCountsWhenAPeerRebases() {
     try (Peer m = seededKv(); Peer p = open("p", KV); Peer q = open("q", KV)) {
-      m.submit("set", new Kv("x", "1"));
-      net.deliverAll();
-      p.sync();
-      q.sync();
-      p.submit("inc", new Key("c"));
-      p.submit("del", new Key("x"));
-      q.submit("inc", new Key("c"));
-      q.submit("del", new Key("x"));
+      bothPeersIncrementCAndDeleteTheMastersX(m, p, q);
       net.deliver(FileSyncer.logOf("q"), M);
       assertThat(m.sync().applied()).isEqualTo(2);
-      deliverMasterTo("p");
+      net.deliverMasterTo("p");
 
       SyncReport peer = p.sync(recordingDrop);
 
       assertThat(conflicts).isEmpty();
-      assertThat(counter(p.db())).isEqualTo(2);
+      assertThat(counter(p.db(), "c")).isEqualTo(2);
       assertThat(peer).isEqualTo(report(1, 0, 0, 0, 1)); // inc kept, del convergent
       net.deliverAll();
       m.sync();
-      assertThat(counter(m.db())).isEqualTo(2);
+      assertThat(counter(m.db(), "c")).isEqualTo(2);
     }
   }
 
   @Test
   void incrementBatchedWithAnAlreadyRealisedDeleteStillCountsWhenTheMasterChecks() {
     try (Peer m = seededKv(); Peer p = open("p", KV); Peer q = open("q", KV)) {
-      m.submit("set", new Kv("x", "1"));
-      net.deliverAll();
-      p.sync();
-      q.sync();
-      p.submit("inc", new Key("c"));
-      p.submit("del", new Key("x"));
-      q.submit("inc", new Key("c"));
-      q.submit("del", new Key("x"));
+      bothPeersIncrementCAndDeleteTheMastersX(m, p, q);
       net.deliverAll();
 
       SyncReport master = m.sync(); // p first: both; then q's inc (permutation), q's del skipped
 
       assertThat(master.applied()).isEqualTo(3);
       assertThat(master.skipped()).isEqualTo(1);
-      assertThat(counter(m.db())).isEqualTo(2);
+      assertThat(counter(m.db(), "c")).isEqualTo(2);
       net.deliverAll();
       SyncReport peer = q.sync(recordingDrop);
       assertThat(conflicts).isEmpty();
       assertThat(peer.convergent()).isEqualTo(1);
       p.sync(recordingDrop);
       for (Peer r : List.of(m, p, q)) {
-        assertThat(counter(r.db())).as("counter on %s", r.peerId()).isEqualTo(2);
+        assertThat(counter(r.db(), "c")).as("counter on %s", r.peerId()).isEqualTo(2);
       }
     }
   }
@@ -377,7 +335,7 @@ class ConvergenceTest {
       net.deliverAll(); // the master knows q, not p
       try (Peer p = open("p", bank)) { // p joins at master seq 4; its log is not at the master yet
         m.submit("edit_amount", new Bank.Edit("t1", 200)); // seq 5
-        deliverMasterTo("q");
+        net.deliverMasterTo("q");
         q.sync();
         net.deliver(FileSyncer.logOf("q"), M);
         assertThat(m.sync().squashedTo()).hasValue(5); // q acked 5, the only peer the master knows
@@ -404,7 +362,7 @@ class ConvergenceTest {
       q.submit("set", new Kv("x", "same"));
       net.deliver(FileSyncer.logOf("p"), M);
       m.sync();
-      deliverMasterTo("q");
+      net.deliverMasterTo("q");
 
       SyncReport report = q.sync(recordingDrop);
 
@@ -448,11 +406,8 @@ class ConvergenceTest {
   void severalOwnActionsOnOneRowAreAllKeptWhileTheMasterChangedOtherRows() {
     ActionRegistry bank = Bank.actions();
     try (Peer m = seededBank(bank); Peer p = open("p", bank)) {
-      m.submit("deposit", new Bank.Move("t2", "acc", 20)); // seq 5: another row, same account
-      p.submit("deposit", new Bank.Move("t5", "acc", 10)); // t5 exists only in p's own context
-      p.submit("edit_amount", new Bank.Edit("t5", 20));
-      p.submit("edit_amount", new Bank.Edit("t5", 30));
-      deliverMasterTo("p");
+      masterDepositsWhilePDepositsAndEditsItTwice(m, p);
+      net.deliverMasterTo("p");
 
       SyncReport peer = p.sync(recordingDrop);
 
@@ -469,10 +424,7 @@ class ConvergenceTest {
   void severalOwnActionsOnOneRowAreAllAcceptedByTheMasterFromTheirOriginalBase() {
     ActionRegistry bank = Bank.actions();
     try (Peer m = seededBank(bank); Peer p = open("p", bank)) {
-      m.submit("deposit", new Bank.Move("t2", "acc", 20));
-      p.submit("deposit", new Bank.Move("t5", "acc", 10));
-      p.submit("edit_amount", new Bank.Edit("t5", 20));
-      p.submit("edit_amount", new Bank.Edit("t5", 30));
+      masterDepositsWhilePDepositsAndEditsItTwice(m, p);
       net.deliverAll(); // the master checks them before p rebases
 
       SyncReport master = m.sync();
@@ -495,7 +447,7 @@ class ConvergenceTest {
       p.submit("set", new Kv("x", "a"));
       p.submit("append", new Kv("x", "b")); // applies only after p's own set
       p.submit("append", new Kv("x", "c"));
-      deliverMasterTo("p");
+      net.deliverMasterTo("p");
 
       SyncReport peer = p.sync(recordingDrop);
 
@@ -507,6 +459,46 @@ class ConvergenceTest {
       assertThat(m.sync().applied()).isEqualTo(3);
       assertThat(value(m.db(), "x")).isEqualTo("abc");
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Scenarios shared by several tests
+
+  /**
+   * The master takes p's two actions; q, holding two actions with the same end state, syncs: both
+   * are absorbed as convergent, without the resolver, and q ends where the master is.
+   */
+  private void assertQAbsorbsThePairTheMasterTookFromP(Peer m, Peer q) {
+    net.deliver(FileSyncer.logOf("p"), M);
+    assertThat(m.sync().applied()).isEqualTo(2);
+    net.deliverMasterTo("q");
+
+    SyncReport report = q.sync(recordingDrop);
+
+    assertThat(conflicts).isEmpty();
+    assertThat(report).isEqualTo(report(0, 0, 0, 0, 2));
+    assertThat(q.pending()).isEmpty();
+    assertThat(dump(q.db())).isEqualTo(dump(m.db()));
+  }
+
+  /** The master sets x; p and q sync to it, then each increments c and deletes x (p first). */
+  private void bothPeersIncrementCAndDeleteTheMastersX(Peer m, Peer p, Peer q) {
+    m.submit("set", new Kv("x", "1"));
+    net.deliverAll();
+    p.sync();
+    q.sync();
+    p.submit("inc", new Key("c"));
+    p.submit("del", new Key("x"));
+    q.submit("inc", new Key("c"));
+    q.submit("del", new Key("x"));
+  }
+
+  /** Master seq 5 deposits t2 into acc; p deposits t5 into acc, then edits t5's amount twice. */
+  private static void masterDepositsWhilePDepositsAndEditsItTwice(Peer m, Peer p) {
+    m.submit("deposit", new Bank.Move("t2", "acc", 20)); // seq 5: another row, same account
+    p.submit("deposit", new Bank.Move("t5", "acc", 10)); // t5 exists only in p's own context
+    p.submit("edit_amount", new Bank.Edit("t5", 20));
+    p.submit("edit_amount", new Bank.Edit("t5", 30));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -533,40 +525,14 @@ class ConvergenceTest {
   }
 
   private Peer open(String id, ActionRegistry actions) {
-    return Peer.open(PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId(M).actions(actions).build());
-  }
-
-  private void deliverMasterTo(String target) {
-    net.deliver(FileSyncer.SNAPSHOT, target);
-    net.deliver(FileSyncer.logOf(M), target);
+    return Replicas.open(net, id, actions);
   }
 
   private static SyncReport report(int applied, int skipped, int dropped, int forced, int convergent) {
     return new SyncReport(applied, skipped, dropped, forced, convergent, OptionalLong.empty());
   }
 
-  private static long counter(Db db) {
-    return db.one("SELECT n FROM counters WHERE k = 'c'", Long.class).orElseThrow();
-  }
-
-  private static String value(Db db, String k) {
-    return db.one("SELECT v FROM kv WHERE k = ?", String.class, k).orElseThrow();
-  }
-
   private static long rowid(Db db, String noteId) {
     return db.one("SELECT rowid FROM notes WHERE id = ?", Long.class, noteId).orElseThrow();
-  }
-
-  /** Every user table's rows, ordered by the first column (sqlgit's own tables left out). */
-  private static Map<String, List<Row>> dump(Db db) {
-    Map<String, List<Row>> out = new TreeMap<>();
-    for (String table :
-        db.query(
-            "SELECT name FROM sqlite_master WHERE type = 'table'"
-                + " AND name NOT LIKE 'sqlite!_%' ESCAPE '!' AND name NOT LIKE '!_sqlgit!_%' ESCAPE '!'",
-            String.class)) {
-      out.put(table, db.query("SELECT * FROM \"" + table + "\" ORDER BY 1"));
-    }
-    return out;
   }
 }

@@ -1,16 +1,21 @@
 package dev.sqlgit;
 
+import static dev.sqlgit.testing.FileBytes.append;
+import static dev.sqlgit.testing.FileBytes.bytes;
+import static dev.sqlgit.testing.FileBytes.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.sqlgit.testing.FileSyncer;
+import dev.sqlgit.testing.Notes;
+import dev.sqlgit.testing.Notes.Note;
+import dev.sqlgit.testing.Replicas;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,46 +32,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FileSyncTest {
   @TempDir Path dir;
 
-  record Note(String id, String body) {}
-
-  private static final ActionRegistry ACTIONS =
-      ActionRegistry.builder()
-          .action("init", (db, p) -> db.exec("CREATE TABLE notes(id TEXT PRIMARY KEY, body TEXT)"))
-          .action("add_note", Note.class, (db, n) -> db.exec("INSERT INTO notes VALUES (?, ?)", n.id(), n.body()))
-          .action("edit_note", Note.class, (db, n) -> db.exec("UPDATE notes SET body = ? WHERE id = ?", n.body(), n.id()))
-          .build();
+  private static final ActionRegistry ACTIONS = Notes.actions();
 
   private static Peer open(FileSyncer net, String id) {
-    return Peer.open(
-        PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId("alice").actions(ACTIONS).build());
-  }
-
-  private static List<String> notes(Peer p) {
-    return p.db().query("SELECT id FROM notes ORDER BY id", String.class);
-  }
-
-  private static Path file(FileSyncer net, String replica, String file) {
-    return net.rootOf(replica).resolve(file);
-  }
-
-  private static byte[] bytes(Path file) {
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static List<String> lines(Path file) {
-    return new String(bytes(file), StandardCharsets.UTF_8).lines().toList();
-  }
-
-  private static void append(Path file, String text) {
-    try {
-      Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Replicas.open(net, id, ACTIONS);
   }
 
   private static void write(Path file, String text) {
@@ -88,6 +57,13 @@ class FileSyncTest {
       throw new UncheckedIOException(e);
     }
     return out;
+  }
+
+  /** alice submits init (seq 1), everything is delivered, and bob syncs: his log starts with its ack. */
+  private static void initAndLetBobAck(FileSyncer net, Peer alice, Peer bob) {
+    alice.submit("init", null);
+    net.deliverAll();
+    bob.sync();
   }
 
   /**
@@ -114,7 +90,7 @@ class FileSyncTest {
       squashedClusterWithBobPending(net, alice, bob);
       net.deliver(FileSyncer.logOf("alice"), "bob"); // the log, not snapshot.db
 
-      byte[] ownLog = bytes(file(net, "bob", FileSyncer.logOf("bob")));
+      byte[] ownLog = bytes(net.logAt("bob", "bob"));
       List<Row> state = bob.db().query("SELECT * FROM notes ORDER BY id");
       List<PeerAction> pending = bob.pending();
       long head = bob.masterHead();
@@ -125,7 +101,7 @@ class FileSyncTest {
       assertThat(lag.declaredHead()).isEqualTo(2);
       assertThatThrownBy(() -> bob.sync(ctx -> Resolution.DROP)).isInstanceOf(FileSyncLagException.class);
 
-      assertThat(bytes(file(net, "bob", FileSyncer.logOf("bob")))).isEqualTo(ownLog);
+      assertThat(bytes(net.logAt("bob", "bob"))).isEqualTo(ownLog);
       assertThat(bob.db().query("SELECT * FROM notes ORDER BY id")).isEqualTo(state);
       assertThat(bob.pending()).isEqualTo(pending);
       assertThat(bob.masterHead()).isEqualTo(head);
@@ -133,7 +109,7 @@ class FileSyncTest {
       net.deliver(FileSyncer.SNAPSHOT, "bob");
       SyncReport report = bob.sync();
       assertThat(report.applied()).isEqualTo(1);
-      assertThat(notes(bob)).containsExactly("b1", "n1", "n2");
+      assertThat(Notes.ids(bob)).containsExactly("b1", "n1", "n2");
       assertThat(bob.masterHead()).isEqualTo(3);
 
       // A second squash while bob holds the first snapshot: lag from 2 to 4.
@@ -174,10 +150,10 @@ class FileSyncTest {
 
       net.deliver(FileSyncer.SNAPSHOT, "bob");
       try (Peer bob = open(net, "bob")) {
-        assertThat(notes(bob)).containsExactly("b1", "n1");
+        assertThat(Notes.ids(bob)).containsExactly("b1", "n1");
         assertThat(bob.pending()).extracting(a -> a.params().get("id").asText()).containsExactly("b1");
         bob.sync();
-        assertThat(notes(bob)).containsExactly("b1", "n1", "n2");
+        assertThat(Notes.ids(bob)).containsExactly("b1", "n1", "n2");
       }
     }
   }
@@ -189,28 +165,26 @@ class FileSyncTest {
   void theMasterIncorporatesOnlyCompleteLinesOfAPeerLogDeliveredMidLine(int cut) {
     FileSyncer net = new FileSyncer(dir, "alice", List.of("alice", "bob"));
     try (Peer alice = open(net, "alice"); Peer bob = open(net, "bob")) {
-      alice.submit("init", null);
-      net.deliverAll();
-      bob.sync();
+      initAndLetBobAck(net, alice, bob);
       bob.submit("add_note", new Note("b1", "first"));
       bob.submit("add_note", new Note("b2", "second"));
       bob.submit("add_note", new Note("b3", "third, with a body long enough to be cut in the middle"));
 
       net.deliverPartial(FileSyncer.logOf("bob"), "alice", cut);
-      byte[] delivered = bytes(file(net, "alice", FileSyncer.logOf("bob")));
+      byte[] delivered = bytes(net.logAt("alice", "bob"));
       assertThat(delivered[delivered.length - 1]).isNotEqualTo((byte) '\n');
 
       SyncReport partial = alice.sync();
 
       assertThat(partial.applied()).isEqualTo(2);
-      assertThat(notes(alice)).containsExactly("b1", "b2");
-      assertThat(bytes(file(net, "alice", FileSyncer.logOf("bob")))).isEqualTo(delivered);
+      assertThat(Notes.ids(alice)).containsExactly("b1", "b2");
+      assertThat(bytes(net.logAt("alice", "bob"))).isEqualTo(delivered);
 
       net.deliver(FileSyncer.logOf("bob"), "alice");
       SyncReport rest = alice.sync();
 
       assertThat(rest.applied()).isEqualTo(1);
-      assertThat(notes(alice)).containsExactly("b1", "b2", "b3");
+      assertThat(Notes.ids(alice)).containsExactly("b1", "b2", "b3");
       assertThat(alice.masterHead()).isEqualTo(4);
     }
   }
@@ -220,32 +194,30 @@ class FileSyncTest {
   void aPeerIntegratesOnlyCompleteLinesOfAMasterLogDeliveredMidLine(int cut) {
     FileSyncer net = new FileSyncer(dir, "alice", List.of("alice", "bob"));
     try (Peer alice = open(net, "alice"); Peer bob = open(net, "bob")) {
-      alice.submit("init", null);
-      net.deliverAll();
-      bob.sync();
+      initAndLetBobAck(net, alice, bob);
       alice.submit("add_note", new Note("n1", "first"));
       alice.submit("add_note", new Note("n2", "second"));
       alice.submit("add_note", new Note("n3", "third, with a body long enough to be cut in the middle"));
 
       net.deliverPartial(FileSyncer.logOf("alice"), "bob", cut);
-      byte[] delivered = bytes(file(net, "bob", FileSyncer.logOf("alice")));
+      byte[] delivered = bytes(net.logAt("bob", "alice"));
 
       bob.sync();
 
       assertThat(bob.masterHead()).isEqualTo(3);
-      assertThat(notes(bob)).containsExactly("n1", "n2");
-      assertThat(bytes(file(net, "bob", FileSyncer.logOf("alice")))).isEqualTo(delivered);
+      assertThat(Notes.ids(bob)).containsExactly("n1", "n2");
+      assertThat(bytes(net.logAt("bob", "alice"))).isEqualTo(delivered);
 
       // Opening on the half-delivered log works the same way.
       bob.close();
       try (Peer reopened = open(net, "bob")) {
         assertThat(reopened.masterHead()).isEqualTo(3);
-        assertThat(notes(reopened)).containsExactly("n1", "n2");
+        assertThat(Notes.ids(reopened)).containsExactly("n1", "n2");
 
         net.deliver(FileSyncer.logOf("alice"), "bob");
         reopened.sync();
         assertThat(reopened.masterHead()).isEqualTo(4);
-        assertThat(notes(reopened)).containsExactly("n1", "n2", "n3");
+        assertThat(Notes.ids(reopened)).containsExactly("n1", "n2", "n3");
       }
     }
   }
@@ -256,9 +228,7 @@ class FileSyncTest {
   void foreignFilesInPeersAreIgnored() {
     FileSyncer net = new FileSyncer(dir, "alice", List.of("alice", "bob"));
     try (Peer alice = open(net, "alice"); Peer bob = open(net, "bob")) {
-      alice.submit("init", null);
-      net.deliverAll();
-      bob.sync();
+      initAndLetBobAck(net, alice, bob);
       bob.submit("add_note", new Note("b1", "real"));
       net.deliverAll();
 
@@ -279,7 +249,7 @@ class FileSyncTest {
       SyncReport report = alice.sync();
 
       assertThat(report.applied()).isEqualTo(1);
-      assertThat(notes(alice)).containsExactly("b1");
+      assertThat(Notes.ids(alice)).containsExactly("b1");
 
       net.deliverAll();
       bob.sync(); // ack 2
@@ -297,7 +267,7 @@ class FileSyncTest {
       alice.submit("add_note", new Note("n2", "after"));
       net.deliverAll();
       bob.sync();
-      assertThat(notes(bob)).containsExactly("b1", "n2");
+      assertThat(Notes.ids(bob)).containsExactly("b1", "n2");
       assertThat(bob.masterHead()).isEqualTo(3);
     }
   }
@@ -316,12 +286,10 @@ class FileSyncTest {
   void aMalformedCompleteLineInAPeerLogFailsTheMasterSyncAndIsKept(String bad) {
     FileSyncer net = new FileSyncer(dir, "alice", List.of("alice", "bob"));
     try (Peer alice = open(net, "alice"); Peer bob = open(net, "bob")) {
-      alice.submit("init", null);
-      net.deliverAll();
-      bob.sync(); // line 1: the ack
+      initAndLetBobAck(net, alice, bob); // line 1: the ack
       bob.submit("add_note", new Note("b1", "fine")); // line 2
       net.deliver(FileSyncer.logOf("bob"), "alice");
-      Path bobAtAlice = file(net, "alice", FileSyncer.logOf("bob"));
+      Path bobAtAlice = net.logAt("alice", "bob");
       append(bobAtAlice, bad + "\n");
       append(bobAtAlice,
           "{\"kind\":\"action\",\"seq\":3,\"name\":\"add_note\",\"params\":{\"id\":\"b3\",\"body\":\"after\"},"
@@ -334,7 +302,7 @@ class FileSyncTest {
             .hasMessageContaining("bob.jsonl")
             .hasMessageContaining("line 3");
         assertThat(bytes(bobAtAlice)).isEqualTo(before);
-        assertThat(notes(alice)).doesNotContain("b3");
+        assertThat(Notes.ids(alice)).doesNotContain("b3");
       }
     }
   }
@@ -356,9 +324,9 @@ class FileSyncTest {
       Peer bob = open(net, "bob");
       try {
         bob.submit("add_note", new Note("b1", "pending"));
-        Path masterAtBob = file(net, "bob", FileSyncer.logOf("alice"));
+        Path masterAtBob = net.logAt("bob", "alice");
         append(masterAtBob, bad + "\n");
-        Path ownLog = file(net, "bob", FileSyncer.logOf("bob"));
+        Path ownLog = net.logAt("bob", "bob");
         byte[] masterBefore = bytes(masterAtBob);
         byte[] ownBefore = bytes(ownLog);
         List<Row> state = bob.db().query("SELECT * FROM notes ORDER BY id");
@@ -397,7 +365,7 @@ class FileSyncTest {
         bob.submit("add_note", new Note("b1", "x"));
       }
     }
-    Path own = file(net, who, FileSyncer.logOf(who));
+    Path own = net.logAt(who, who);
     append(own, "{\"kind\":\"action\",\"seq\":\n");
     byte[] before = bytes(own);
 
@@ -413,11 +381,9 @@ class FileSyncTest {
     String body = "line one\nline two\r\nthree\u2028four\u0000five \"quoted\" \\ é 日本 😀";
     FileSyncer net = new FileSyncer(dir, "alice", List.of("alice", "bob"));
     try (Peer alice = open(net, "alice"); Peer bob = open(net, "bob")) {
-      alice.submit("init", null);
-      net.deliverAll();
-      bob.sync();
+      initAndLetBobAck(net, alice, bob);
       bob.submit("add_note", new Note("b1", body));
-      assertThat(lines(file(net, "bob", FileSyncer.logOf("bob")))).hasSize(2);
+      assertThat(lines(net.logAt("bob", "bob"))).hasSize(2);
       net.deliverAll();
       assertThat(alice.sync().applied()).isEqualTo(1);
       assertThat(alice.db().one("SELECT body FROM notes WHERE id = 'b1'", String.class)).contains(body);
@@ -438,8 +404,8 @@ class FileSyncTest {
   void everyEntryKindHasTheExactSpecJson() {
     FileSyncer net = new FileSyncer(dir, "alice", List.of("alice", "bob", "carol"));
     try (Peer alice = open(net, "alice"); Peer bob = open(net, "bob"); Peer carol = open(net, "carol")) {
-      Path masterLog = file(net, "alice", FileSyncer.logOf("alice"));
-      Path bobLog = file(net, "bob", FileSyncer.logOf("bob"));
+      Path masterLog = net.logAt("alice", "alice");
+      Path bobLog = net.logAt("bob", "bob");
       alice.submit("init", null);
       alice.submit("add_note", new Note("n1", "base"));
       net.deliverAll();
@@ -489,7 +455,7 @@ class FileSyncTest {
       net.deliverAll();
       assertThat(alice.sync().squashedTo()).hasValue(5);
       assertThat(lines(masterLog)).containsExactly("{\"kind\":\"snapshot\",\"masterSeq\":5}");
-      assertThat(notes(alice)).containsExactly("b2", "n1");
+      assertThat(Notes.ids(alice)).containsExactly("b2", "n1");
       assertThat(alice.db().one("SELECT body FROM notes WHERE id = 'n1'", String.class)).contains("bob");
     }
   }

@@ -1,21 +1,26 @@
 package dev.sqlgit;
 
+import static dev.sqlgit.testing.KeyValue.counter;
+import static dev.sqlgit.testing.LogEntries.sourceOf;
+import static dev.sqlgit.testing.UserTables.dump;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlgit.testing.Bank;
+import dev.sqlgit.testing.FileBytes;
 import dev.sqlgit.testing.FileSyncer;
+import dev.sqlgit.testing.KeyValue;
+import dev.sqlgit.testing.KeyValue.Key;
+import dev.sqlgit.testing.KeyValue.Kv;
+import dev.sqlgit.testing.LogEntries;
+import dev.sqlgit.testing.Replicas;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,34 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MasterOrderingTest {
   private static final String M = "m";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
   private FileSyncer net;
-
-  // A key/value table and counters; every key is a param, so the actions are deterministic.
-  record Kv(String k, String v) {}
-
-  record Key(String k) {}
-
-  private static final ActionRegistry KV =
-      ActionRegistry.builder()
-          .action("init_kv", (db, p) -> db.execScript(
-              "CREATE TABLE kv(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
-                  + "CREATE TABLE counters(k TEXT PRIMARY KEY, n INTEGER NOT NULL);"))
-          .action("set", Kv.class, (db, kv) -> db.exec(
-              "INSERT INTO kv(k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v", kv.k(), kv.v()))
-          .action("del", Key.class, (db, key) -> requireOne(db.exec("DELETE FROM kv WHERE k = ?", key.k())))
-          .action("counter", Key.class, (db, key) -> db.exec("INSERT INTO counters VALUES (?, 0)", key.k()))
-          .action("inc", Key.class, (db, key) ->
-              requireOne(db.exec("UPDATE counters SET n = n + 1 WHERE k = ?", key.k())))
-          .build();
-
-  private static void requireOne(ExecResult r) {
-    if (r.changes() != 1) {
-      throw new IllegalStateException("expected one row, changed " + r.changes());
-    }
-  }
+  private static final ActionRegistry KV = KeyValue.actions();
 
   @Test
   void masterIncorporatesOtherPeersInSortedIdOrderWhateverOrderTheySubmittedIn() {
@@ -75,7 +56,7 @@ class MasterOrderingTest {
         assertThat(report.applied()).isEqualTo(5);
         assertThat(report.skipped()).isZero();
         assertThat(actionLines())
-            .extracting(a -> a.get("seq").asLong(), MasterOrderingTest::sourceOf)
+            .extracting(a -> a.get("seq").asLong(), LogEntries::sourceOf)
             .containsExactly(
                 tuple(1L, new Source(M, 1)),
                 tuple(2L, new Source("amy", 1)),
@@ -189,7 +170,7 @@ class MasterOrderingTest {
         m.sync();
         assertThat(peerAcks()).containsExactly(tuple("p", 2L));
         Path ackedAt2 = dir.resolve("p-log-acked-at-2.jsonl");
-        Files.copy(net.rootOf(M).resolve(FileSyncer.logOf("p")), ackedAt2);
+        Files.copy(net.logAt(M, "p"), ackedAt2);
 
         // Same ack seen again: nothing appended.
         String before = masterLogText();
@@ -208,7 +189,7 @@ class MasterOrderingTest {
         assertThat(peerAcks()).containsExactly(tuple("p", 2L), tuple("p", 3L));
 
         // An older copy of p's log (a syncer delivering a stale version) does not append a lower ack.
-        Files.copy(ackedAt2, net.rootOf(M).resolve(FileSyncer.logOf("p")), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(ackedAt2, net.logAt(M, "p"), StandardCopyOption.REPLACE_EXISTING);
         String beforeStale = masterLogText();
         m.sync();
         assertThat(masterLogText()).isEqualTo(beforeStale);
@@ -264,13 +245,13 @@ class MasterOrderingTest {
         m.submit("inc", new Key("c"));
         net.deliver(FileSyncer.logOf("q"), M);
         m.sync();
-        deliverMasterTo("q");
+        net.deliverMasterTo("q");
         q.sync();
         q.submit("set", new Kv("q2", "from q"));
         q.submit("inc", new Key("c"));
         net.deliver(FileSyncer.logOf("q"), M);
         m.sync();
-        deliverMasterTo("q");
+        net.deliverMasterTo("q");
         q.sync();
         assertThat(counter(q.db(), "c")).isEqualTo(3);
         assertThat(counter(p.db(), "c")).isEqualTo(1); // p only sees its own increment
@@ -314,50 +295,25 @@ class MasterOrderingTest {
 
   private Peer seededBank(ActionRegistry bank) {
     Peer m = open(M, bank);
-    m.submit("init_bank", null);
-    m.submit("open_account", new Bank.Open("acc", "Shared"));
-    m.submit("deposit", new Bank.Move("t1", "acc", 100)); // seq 3, balance 100
+    Bank.seed(m); // seq 3, balance 100
     net.deliverAll();
     return m;
   }
 
   private Peer open(String id, ActionRegistry actions) {
-    return Peer.open(PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId(M).actions(actions).build());
-  }
-
-  private void deliverMasterTo(String target) {
-    net.deliver(FileSyncer.SNAPSHOT, target);
-    net.deliver(FileSyncer.logOf(M), target);
-  }
-
-  private static long counter(Db db, String k) {
-    return db.one("SELECT n FROM counters WHERE k = ?", Long.class, k).orElseThrow();
+    return Replicas.open(net, id, actions);
   }
 
   private List<JsonNode> masterLines() {
-    try {
-      List<JsonNode> out = new ArrayList<>();
-      for (String line : Files.readAllLines(net.rootOf(M).resolve(FileSyncer.logOf(M)))) {
-        if (!line.isBlank()) {
-          out.add(JSON.readTree(line));
-        }
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return LogEntries.read(net.logAt(M, M));
   }
 
   private String masterLogText() {
-    try {
-      return Files.readString(net.rootOf(M).resolve(FileSyncer.logOf(M)));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FileBytes.text(net.logAt(M, M));
   }
 
   private List<JsonNode> actionLines() {
-    return masterLines().stream().filter(n -> n.get("kind").asText().equals("action")).toList();
+    return LogEntries.actions(net.logAt(M, M));
   }
 
   /** The peer_ack lines of the master log, as (peer, masterSeq). */
@@ -374,22 +330,5 @@ class MasterOrderingTest {
         .filter(a -> sourceOf(a).peer().equals(peer))
         .map(a -> sourceOf(a).seq())
         .toList();
-  }
-
-  private static Source sourceOf(JsonNode masterAction) {
-    return new Source(masterAction.get("source").get("peer").asText(), masterAction.get("source").get("seq").asLong());
-  }
-
-  /** Every user table's rows, ordered by the first column (sqlgit's own tables left out). */
-  private static Map<String, List<Row>> dump(Db db) {
-    Map<String, List<Row>> out = new TreeMap<>();
-    for (String table :
-        db.query(
-            "SELECT name FROM sqlite_master WHERE type = 'table'"
-                + " AND name NOT LIKE 'sqlite!_%' ESCAPE '!' AND name NOT LIKE '!_sqlgit!_%' ESCAPE '!'",
-            String.class)) {
-      out.put(table, db.query("SELECT * FROM \"" + table + "\" ORDER BY 1"));
-    }
-    return out;
   }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sqlgit.testing.FileSyncer;
+import dev.sqlgit.testing.Notes;
+import dev.sqlgit.testing.Notes.Note;
+import dev.sqlgit.testing.Replicas;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,22 +23,30 @@ import org.junit.jupiter.api.io.TempDir;
 class PeerApiTest {
   @TempDir Path dir;
 
-  record Note(String id, String body) {}
-
-  static final ActionRegistry ACTIONS =
-      ActionRegistry.builder()
-          .action("init", (db, p) -> db.exec("CREATE TABLE notes(id TEXT PRIMARY KEY, body TEXT)"))
-          .action("add_note", Note.class, (db, n) -> db.exec("INSERT INTO notes VALUES (?, ?)", n.id(), n.body()))
-          .action("edit_note", Note.class, (db, n) -> db.exec("UPDATE notes SET body = ? WHERE id = ?", n.body(), n.id()))
-          .build();
+  static final ActionRegistry ACTIONS = Notes.actions();
 
   private FileSyncer net() {
     return new FileSyncer(dir, "alice", List.of("alice", "bob"));
   }
 
   private Peer open(FileSyncer net, String id) {
-    return Peer.open(
-        PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId("alice").actions(ACTIONS).build());
+    return Replicas.open(net, id, ACTIONS);
+  }
+
+  /** alice, the master, with the notes table and note n1 = {@code body}, delivered to bob's root. */
+  private Peer masterWithN1(FileSyncer net, String body) {
+    Peer alice = open(net, "alice");
+    alice.submit("init", null);
+    alice.submit("add_note", new Note("n1", body));
+    net.deliverAll();
+    return alice;
+  }
+
+  /** alice and bob edit n1 concurrently, each to their own name; then every log is delivered. */
+  private static void bothEditN1(FileSyncer net, Peer alice, Peer bob) {
+    alice.submit("edit_note", new Note("n1", "alice"));
+    bob.submit("edit_note", new Note("n1", "bob"));
+    net.deliverAll();
   }
 
   @Test
@@ -81,36 +92,31 @@ class PeerApiTest {
   @Test
   void dbIsReadOnly() {
     FileSyncer net = net();
-    try (Peer alice = open(net, "alice")) {
-      alice.submit("init", null);
-      alice.submit("add_note", new Note("n1", "hello"));
-      net.deliverAll();
-      try (Peer bob = open(net, "bob")) {
-        for (Peer p : List.of(alice, bob)) {
-          Db db = p.db();
-          assertThatThrownBy(() -> db.exec("DELETE FROM notes"))
-              .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
-          assertThatThrownBy(() -> db.exec("INSERT INTO notes VALUES ('x', 'y')"))
-              .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
-          assertThatThrownBy(() -> db.execScript("DELETE FROM notes; DROP TABLE notes;"))
-              .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
-          assertThatThrownBy(() -> db.query("DELETE FROM notes")).isInstanceOf(StorageException.class);
-          assertThatThrownBy(() -> db.query("INSERT INTO notes VALUES ('x', 'y')"))
-              .isInstanceOf(StorageException.class);
-          assertThatThrownBy(() -> db.query("INSERT INTO notes VALUES ('x', 'y') RETURNING id"))
-              .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
-          assertThatThrownBy(() -> db.one("DELETE FROM notes RETURNING id"))
-              .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
-          assertThatThrownBy(() -> db.query("UPDATE notes SET body = 'z' RETURNING id", String.class))
-              .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
+    try (Peer alice = masterWithN1(net, "hello"); Peer bob = open(net, "bob")) {
+      for (Peer p : List.of(alice, bob)) {
+        Db db = p.db();
+        assertThatThrownBy(() -> db.exec("DELETE FROM notes"))
+            .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
+        assertThatThrownBy(() -> db.exec("INSERT INTO notes VALUES ('x', 'y')"))
+            .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
+        assertThatThrownBy(() -> db.execScript("DELETE FROM notes; DROP TABLE notes;"))
+            .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
+        assertThatThrownBy(() -> db.query("DELETE FROM notes")).isInstanceOf(StorageException.class);
+        assertThatThrownBy(() -> db.query("INSERT INTO notes VALUES ('x', 'y')"))
+            .isInstanceOf(StorageException.class);
+        assertThatThrownBy(() -> db.query("INSERT INTO notes VALUES ('x', 'y') RETURNING id"))
+            .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
+        assertThatThrownBy(() -> db.one("DELETE FROM notes RETURNING id"))
+            .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
+        assertThatThrownBy(() -> db.query("UPDATE notes SET body = 'z' RETURNING id", String.class))
+            .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
 
-          assertThat(db.query("SELECT * FROM notes"))
-              .containsExactly(new Row(List.of("id", "body"), List.of("n1", "hello")));
-        }
-        // Writes still work through actions afterwards (the read-only mode did not stick).
-        bob.submit("add_note", new Note("n2", "from bob"));
-        assertThat(bob.db().one("SELECT count(*) FROM notes", Long.class)).contains(2L);
+        assertThat(db.query("SELECT * FROM notes"))
+            .containsExactly(new Row(List.of("id", "body"), List.of("n1", "hello")));
       }
+      // Writes still work through actions afterwards (the read-only mode did not stick).
+      bob.submit("add_note", new Note("n2", "from bob"));
+      assertThat(bob.db().one("SELECT count(*) FROM notes", Long.class)).contains(2L);
     }
   }
 
@@ -183,37 +189,30 @@ class PeerApiTest {
   @Test
   void submitOrSyncFromInsideAResolverIsRejected() {
     FileSyncer net = net();
-    try (Peer alice = open(net, "alice")) {
-      alice.submit("init", null);
-      alice.submit("add_note", new Note("n1", "a"));
-      net.deliverAll();
-      try (Peer bob = open(net, "bob")) {
-        alice.submit("edit_note", new Note("n1", "alice"));
-        bob.submit("edit_note", new Note("n1", "bob"));
-        net.deliverAll();
+    try (Peer alice = masterWithN1(net, "a"); Peer bob = open(net, "bob")) {
+      bothEditN1(net, alice, bob);
 
-        AtomicReference<Throwable> fromSubmit = new AtomicReference<>();
-        AtomicReference<Throwable> fromSync = new AtomicReference<>();
-        SyncReport report = bob.sync(ctx -> {
-          try {
-            bob.submit("add_note", new Note("n9", "sneaky"));
-          } catch (Throwable t) {
-            fromSubmit.set(t);
-          }
-          try {
-            bob.sync();
-          } catch (Throwable t) {
-            fromSync.set(t);
-          }
-          return Resolution.DROP;
-        });
+      AtomicReference<Throwable> fromSubmit = new AtomicReference<>();
+      AtomicReference<Throwable> fromSync = new AtomicReference<>();
+      SyncReport report = bob.sync(ctx -> {
+        try {
+          bob.submit("add_note", new Note("n9", "sneaky"));
+        } catch (Throwable t) {
+          fromSubmit.set(t);
+        }
+        try {
+          bob.sync();
+        } catch (Throwable t) {
+          fromSync.set(t);
+        }
+        return Resolution.DROP;
+      });
 
-        assertThat(fromSubmit.get()).isInstanceOf(IllegalStateException.class);
-        assertThat(fromSync.get()).isInstanceOf(IllegalStateException.class);
-        assertThat(report.dropped()).isEqualTo(1);
-        assertThat(bob.db().query("SELECT body FROM notes", String.class)).containsExactly("alice");
-        assertThat(bob.pending()).isEmpty();
-      }
+      assertThat(fromSubmit.get()).isInstanceOf(IllegalStateException.class);
+      assertThat(fromSync.get()).isInstanceOf(IllegalStateException.class);
+      assertThat(report.dropped()).isEqualTo(1);
+      assertThat(bob.db().query("SELECT body FROM notes", String.class)).containsExactly("alice");
+      assertThat(bob.pending()).isEmpty();
     }
   }
 
@@ -221,43 +220,38 @@ class PeerApiTest {
   void readsFromAnotherThreadSeeThePreSyncStateWhileTheResolverBlocks() throws Exception {
     FileSyncer net = net();
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    try (Peer alice = open(net, "alice")) {
-      alice.submit("init", null);
-      alice.submit("add_note", new Note("n1", "base"));
+    try (Peer alice = masterWithN1(net, "base"); Peer bob = open(net, "bob")) {
+      alice.submit("edit_note", new Note("n1", "alice"));
+      alice.submit("add_note", new Note("n2", "from alice"));
+      bob.submit("edit_note", new Note("n1", "bob"));
       net.deliverAll();
-      try (Peer bob = open(net, "bob")) {
-        alice.submit("edit_note", new Note("n1", "alice"));
-        alice.submit("add_note", new Note("n2", "from alice"));
-        bob.submit("edit_note", new Note("n1", "bob"));
-        net.deliverAll();
 
-        CountDownLatch inResolver = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Future<SyncReport> sync = pool.submit(() -> bob.sync(ctx -> {
-          inResolver.countDown();
-          try {
-            if (!release.await(30, TimeUnit.SECONDS)) {
-              throw new IllegalStateException("never released");
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+      CountDownLatch inResolver = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      Future<SyncReport> sync = pool.submit(() -> bob.sync(ctx -> {
+        inResolver.countDown();
+        try {
+          if (!release.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("never released");
           }
-          return Resolution.DROP;
-        }));
-        assertThat(inResolver.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return Resolution.DROP;
+      }));
+      assertThat(inResolver.await(30, TimeUnit.SECONDS)).isTrue();
 
-        Future<List<Row>> read = pool.submit(() -> bob.db().query("SELECT id, body FROM notes ORDER BY id"));
-        List<Row> during = read.get(30, TimeUnit.SECONDS);
-        release.countDown();
-        SyncReport report = sync.get(30, TimeUnit.SECONDS);
+      Future<List<Row>> read = pool.submit(() -> bob.db().query("SELECT id, body FROM notes ORDER BY id"));
+      List<Row> during = read.get(30, TimeUnit.SECONDS);
+      release.countDown();
+      SyncReport report = sync.get(30, TimeUnit.SECONDS);
 
-        assertThat(during).containsExactly(new Row(List.of("id", "body"), List.of("n1", "bob")));
-        assertThat(report.dropped()).isEqualTo(1);
-        assertThat(bob.db().query("SELECT id, body FROM notes ORDER BY id"))
-            .containsExactly(
-                new Row(List.of("id", "body"), List.of("n1", "alice")),
-                new Row(List.of("id", "body"), List.of("n2", "from alice")));
-      }
+      assertThat(during).containsExactly(new Row(List.of("id", "body"), List.of("n1", "bob")));
+      assertThat(report.dropped()).isEqualTo(1);
+      assertThat(bob.db().query("SELECT id, body FROM notes ORDER BY id"))
+          .containsExactly(
+              new Row(List.of("id", "body"), List.of("n1", "alice")),
+              new Row(List.of("id", "body"), List.of("n2", "from alice")));
     } finally {
       pool.shutdownNow();
     }
@@ -295,34 +289,27 @@ class PeerApiTest {
   @Test
   void conflictContextDbsAreReadOnlyAndExpireWhenTheResolverReturns() {
     FileSyncer net = net();
-    try (Peer alice = open(net, "alice")) {
-      alice.submit("init", null);
-      alice.submit("add_note", new Note("n1", "base"));
-      net.deliverAll();
-      try (Peer bob = open(net, "bob")) {
-        alice.submit("edit_note", new Note("n1", "alice"));
-        bob.submit("edit_note", new Note("n1", "bob"));
-        net.deliverAll();
-        AtomicReference<Db> base = new AtomicReference<>();
-        AtomicReference<Db> rebased = new AtomicReference<>();
+    try (Peer alice = masterWithN1(net, "base"); Peer bob = open(net, "bob")) {
+      bothEditN1(net, alice, bob);
+      AtomicReference<Db> base = new AtomicReference<>();
+      AtomicReference<Db> rebased = new AtomicReference<>();
 
-        bob.sync(ctx -> {
-          base.set(ctx.baseDb());
-          rebased.set(ctx.rebasedDb());
-          assertThat(ctx.baseDb().one("SELECT body FROM notes", String.class)).contains("base");
-          assertThat(ctx.rebasedDb().one("SELECT body FROM notes", String.class)).contains("alice");
-          assertThatThrownBy(() -> ctx.rebasedDb().exec("DELETE FROM notes"))
-              .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
-          assertThatThrownBy(() -> ctx.baseDb().query("DELETE FROM notes RETURNING id"))
-              .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
-          assertThat(ctx.rebasedDb().one("SELECT count(*) FROM notes", Long.class)).contains(1L);
-          return Resolution.DROP;
-        });
+      bob.sync(ctx -> {
+        base.set(ctx.baseDb());
+        rebased.set(ctx.rebasedDb());
+        assertThat(ctx.baseDb().one("SELECT body FROM notes", String.class)).contains("base");
+        assertThat(ctx.rebasedDb().one("SELECT body FROM notes", String.class)).contains("alice");
+        assertThatThrownBy(() -> ctx.rebasedDb().exec("DELETE FROM notes"))
+            .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
+        assertThatThrownBy(() -> ctx.baseDb().query("DELETE FROM notes RETURNING id"))
+            .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.resultCode()).isEqualTo(8));
+        assertThat(ctx.rebasedDb().one("SELECT count(*) FROM notes", Long.class)).contains(1L);
+        return Resolution.DROP;
+      });
 
-        assertThatThrownBy(() -> base.get().query("SELECT 1")).isInstanceOf(ClosedException.class);
-        assertThatThrownBy(() -> rebased.get().query("SELECT 1")).isInstanceOf(ClosedException.class);
-        assertThat(bob.db().one("SELECT body FROM notes", String.class)).contains("alice");
-      }
+      assertThatThrownBy(() -> base.get().query("SELECT 1")).isInstanceOf(ClosedException.class);
+      assertThatThrownBy(() -> rebased.get().query("SELECT 1")).isInstanceOf(ClosedException.class);
+      assertThat(bob.db().one("SELECT body FROM notes", String.class)).contains("alice");
     }
   }
 
@@ -362,7 +349,7 @@ class PeerApiTest {
         assertThat(pending).hasSize(threads * each);
         assertThat(pending).extracting(PeerAction::seq)
             .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, threads * each).boxed().toList());
-        assertThat(Files.readAllLines(net.rootOf("bob").resolve(FileSyncer.logOf("bob")))).hasSize(threads * each);
+        assertThat(Files.readAllLines(net.logAt("bob", "bob"))).hasSize(threads * each);
         assertThat(bob.db().one("SELECT count(*) FROM notes", Long.class)).contains((long) threads * each);
         net.deliverAll();
         assertThat(alice.sync().applied()).isEqualTo(threads * each);

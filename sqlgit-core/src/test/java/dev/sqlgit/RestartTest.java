@@ -1,16 +1,19 @@
 package dev.sqlgit;
 
+import static dev.sqlgit.testing.FileBytes.append;
+import static dev.sqlgit.testing.FileBytes.bytes;
+import static dev.sqlgit.testing.FileBytes.lines;
+import static dev.sqlgit.testing.Notes.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlgit.testing.FileSyncer;
+import dev.sqlgit.testing.LogEntries;
+import dev.sqlgit.testing.Notes;
+import dev.sqlgit.testing.Notes.Note;
+import dev.sqlgit.testing.Replicas;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,23 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Closing and reopening replicas: same state, same head, pending kept, seqs never reused. */
 class RestartTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path dir;
 
-  record Note(String id, String body) {}
-
-  private static final ActionRegistry ACTIONS =
-      ActionRegistry.builder()
-          .action("init", (db, p) -> db.exec("CREATE TABLE notes(id TEXT PRIMARY KEY, body TEXT)"))
-          .action("add_note", Note.class, (db, n) -> db.exec("INSERT INTO notes VALUES (?, ?)", n.id(), n.body()))
-          .action("edit_note", Note.class, (db, n) -> {
-            if (db.exec("UPDATE notes SET body = ? WHERE id = ?", n.body(), n.id()).changes() != 1) {
-              throw new IllegalStateException("no note " + n.id());
-            }
-          })
-          .action("delete_note", Note.class, (db, n) -> db.exec("DELETE FROM notes WHERE id = ?", n.id()))
-          .build();
+  /** edit_note throws on a missing note: a rebase over alice's delete_note is a conflict. */
+  private static final ActionRegistry ACTIONS = Notes.strictActions();
 
   /** What must survive a restart. */
   record View(List<Row> rows, long masterHead, List<PeerAction> pending) {}
@@ -43,8 +33,18 @@ class RestartTest {
   private FileSyncer net;
 
   private Peer open(String id) {
-    return Peer.open(
-        PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId("alice").actions(ACTIONS).build());
+    return Replicas.open(net, id, ACTIONS);
+  }
+
+  /** Opens alice, the master, submits init and then {@code notes}, and delivers everything. */
+  private Peer initialisedMaster(Note... notes) {
+    Peer alice = open("alice");
+    alice.submit("init", null);
+    for (Note note : notes) {
+      alice.submit("add_note", note);
+    }
+    net.deliverAll();
+    return alice;
   }
 
   private static View view(Peer p) {
@@ -63,32 +63,7 @@ class RestartTest {
   }
 
   private Path ownLog(String id) {
-    return net.rootOf(id).resolve(FileSyncer.logOf(id));
-  }
-
-  private static byte[] bytes(Path file) {
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static List<String> lines(Path file) {
-    return new String(bytes(file), StandardCharsets.UTF_8).lines().toList();
-  }
-
-  private static JsonNode lastLine(Path file) {
-    List<String> lines = lines(file);
-    try {
-      return JSON.readTree(lines.get(lines.size() - 1));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static List<String> ids(Peer p) {
-    return p.db().query("SELECT id FROM notes ORDER BY id", String.class);
+    return net.logAt(id, id);
   }
 
   private static List<Long> seqs(Peer p) {
@@ -170,9 +145,7 @@ class RestartTest {
   @Test
   void seqsAreNotReusedAfterARestart() {
     net = new FileSyncer(dir, "alice", List.of("alice", "bob"));
-    try (Peer alice = open("alice")) {
-      alice.submit("init", null);
-      net.deliverAll();
+    try (Peer alice = initialisedMaster()) {
       Peer bob = open("bob");
       try {
         bob.submit("add_note", new Note("b1", "x"));
@@ -180,7 +153,7 @@ class RestartTest {
         bob = restart(bob);
         bob.submit("add_note", new Note("b3", "x"));
         assertThat(seqs(bob)).containsExactly(1L, 2L, 3L);
-        assertThat(lastLine(ownLog("bob")).get("seq").asLong()).isEqualTo(3);
+        assertThat(LogEntries.last(ownLog("bob")).get("seq").asLong()).isEqualTo(3);
       } finally {
         bob.close();
       }
@@ -190,10 +163,7 @@ class RestartTest {
   @Test
   void seqsAreNotReusedAfterARebaseDroppedTheNewestAction() {
     net = new FileSyncer(dir, "alice", List.of("alice", "bob"));
-    try (Peer alice = open("alice")) {
-      alice.submit("init", null);
-      alice.submit("add_note", new Note("n1", "one"));
-      net.deliverAll();
+    try (Peer alice = initialisedMaster(new Note("n1", "one"))) {
       Peer bob = open("bob");
       try {
         alice.submit("delete_note", new Note("n1", ""));
@@ -205,7 +175,7 @@ class RestartTest {
 
         assertThat(r.dropped()).isEqualTo(1);
         assertThat(seqs(bob)).containsExactly(1L);
-        assertThat(lastLine(ownLog("bob")).get("lastSeq").asLong()).isEqualTo(2);
+        assertThat(LogEntries.last(ownLog("bob")).get("lastSeq").asLong()).isEqualTo(2);
         bob.submit("add_note", new Note("b3", "in the same session"));
         assertThat(seqs(bob)).containsExactly(1L, 3L);
 
@@ -225,10 +195,7 @@ class RestartTest {
   @Test
   void mitigationsTakeFreshSeqsThatSurviveARestart() {
     net = new FileSyncer(dir, "alice", List.of("alice", "bob"));
-    try (Peer alice = open("alice")) {
-      alice.submit("init", null);
-      alice.submit("add_note", new Note("n1", "one"));
-      net.deliverAll();
+    try (Peer alice = initialisedMaster(new Note("n1", "one"))) {
       Peer bob = open("bob");
       try {
         alice.submit("delete_note", new Note("n1", ""));
@@ -255,9 +222,7 @@ class RestartTest {
   @ValueSource(booleans = {false, true})
   void afterEveryActionWasIncorporatedTheNextSubmitGetsAFreshSeqAndReachesTheMaster(boolean squash) {
     net = new FileSyncer(dir, "alice", List.of("alice", "bob"));
-    try (Peer alice = open("alice")) {
-      alice.submit("init", null);
-      net.deliverAll();
+    try (Peer alice = initialisedMaster()) {
       Peer bob = open("bob");
       try {
         bob.submit("add_note", new Note("b1", "first")); // seq 1
@@ -271,7 +236,7 @@ class RestartTest {
           net.deliverAll();
           assertThat(alice.sync().squashedTo()).hasValue(2);
           net.deliverAll();
-          assertThat(lines(net.rootOf("bob").resolve(FileSyncer.logOf("alice"))))
+          assertThat(lines(net.logAt("bob", "alice")))
               .containsExactly("{\"kind\":\"snapshot\",\"masterSeq\":2}");
         }
 
@@ -279,7 +244,7 @@ class RestartTest {
         bob.submit("add_note", new Note("b2", "second"));
 
         assertThat(seqs(bob)).containsExactly(2L);
-        assertThat(lastLine(ownLog("bob")).get("seq").asLong()).isEqualTo(2);
+        assertThat(LogEntries.last(ownLog("bob")).get("seq").asLong()).isEqualTo(2);
         net.deliverAll();
         SyncReport m = alice.sync();
         assertThat(m.applied()).isEqualTo(1);
@@ -316,9 +281,7 @@ class RestartTest {
           + "\"baseMasterSeq\":1}"})
   void aTornLastLineInAPeersOwnLogIsRemovedOnOpen(String torn) {
     net = new FileSyncer(dir, "alice", List.of("alice", "bob"));
-    try (Peer alice = open("alice")) {
-      alice.submit("init", null);
-      net.deliverAll();
+    try (Peer alice = initialisedMaster()) {
       Peer bob = open("bob");
       View before;
       byte[] intact;
@@ -424,14 +387,6 @@ class RestartTest {
   private void carolAcks() {
     try (Peer carol = open("carol")) {
       carol.sync();
-    }
-  }
-
-  private static void append(Path file, String text) {
-    try {
-      Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sqlgit.testing.Bank;
 import dev.sqlgit.testing.FileSyncer;
+import dev.sqlgit.testing.Replicas;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,12 +17,10 @@ class SmokeTest {
   void twoPeersConvergeWithRetryTopUp() {
     FileSyncer net = new FileSyncer(dir, "alice", List.of("alice", "bob"));
     ActionRegistry actions = Bank.actions();
-    try (Peer alice = open(net, "alice", actions)) {
-      alice.submit("init_bank", null);
-      alice.submit("open_account", new Bank.Open("acc", "Shared"));
-      alice.submit("deposit", new Bank.Move("t1", "acc", 100));
+    try (Peer alice = Replicas.open(net, "alice", actions)) {
+      Bank.seed(alice);
       net.deliverAll();
-      try (Peer bob = open(net, "bob", actions)) {
+      try (Peer bob = Replicas.open(net, "bob", actions)) {
         assertThat(Bank.balance(bob.db(), "acc")).isEqualTo(100);
         alice.submit("withdraw", new Bank.Move("t2", "acc", 80));
         bob.submit("withdraw", new Bank.Move("t3", "acc", 50));
@@ -44,9 +43,5 @@ class SmokeTest {
         assertThat(bob.masterHead()).isEqualTo(alice.masterHead());
       }
     }
-  }
-
-  private static Peer open(FileSyncer net, String id, ActionRegistry actions) {
-    return Peer.open(PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId("alice").actions(actions).build());
   }
 }

@@ -2,10 +2,12 @@ package dev.sqlgit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sqlgit.testing.FileBytes;
 import dev.sqlgit.testing.FileSyncer;
+import dev.sqlgit.testing.Notes;
+import dev.sqlgit.testing.Notes.Note;
+import dev.sqlgit.testing.Replicas;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,33 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
 class SquashTest {
   @TempDir Path dir;
 
-  record Note(String id, String body) {}
-
-  private static final ActionRegistry ACTIONS =
-      ActionRegistry.builder()
-          .action("init", (db, p) -> db.exec("CREATE TABLE notes(id TEXT PRIMARY KEY, body TEXT)"))
-          .action("add_note", Note.class, (db, n) -> db.exec("INSERT INTO notes VALUES (?, ?)", n.id(), n.body()))
-          .build();
+  private static final ActionRegistry ACTIONS = Notes.actions();
 
   private static Peer open(FileSyncer net, String id) {
-    return Peer.open(
-        PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId("alice").actions(ACTIONS).build());
-  }
-
-  private static List<String> notes(Peer p) {
-    return p.db().query("SELECT id FROM notes ORDER BY id", String.class);
+    return Replicas.open(net, id, ACTIONS);
   }
 
   private static List<String> masterLog(FileSyncer net) {
-    return lines(net.rootOf("alice").resolve(FileSyncer.logOf("alice")));
-  }
-
-  private static List<String> lines(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8).lines().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FileBytes.lines(net.logAt("alice", "alice"));
   }
 
   private static void addNotes(Peer alice, String... ids) {
@@ -110,7 +93,7 @@ class SquashTest {
 
           assertThat(report).isEqualTo(new SyncReport(0, 0, 0, 0, 0, OptionalLong.of(2)));
           assertThat(alice.masterHead()).isEqualTo(3);
-          assertThat(notes(alice)).containsExactly("n1", "n2");
+          assertThat(Notes.ids(alice)).containsExactly("n1", "n2");
           Path root = net.rootOf("alice");
           assertThat(root.resolve(FileSyncer.SNAPSHOT)).isRegularFile();
           assertThat(sidecars(root)).isEmpty();
@@ -150,8 +133,8 @@ class SquashTest {
           net.deliverAll();
           bob.sync();
           carol.sync();
-          assertThat(notes(bob)).containsExactly("n1", "n2");
-          assertThat(notes(carol)).containsExactly("n1", "n2");
+          assertThat(Notes.ids(bob)).containsExactly("n1", "n2");
+          assertThat(Notes.ids(carol)).containsExactly("n1", "n2");
           assertThat(bob.masterHead()).isEqualTo(3);
         }
       }
@@ -248,7 +231,7 @@ class SquashTest {
       net.deliverAll(); // dave's root receives snapshot + log before dave ever runs
 
       try (Peer dave = open(net, "dave")) {
-        assertThat(notes(dave)).containsExactly("b1", "n1", "n2", "n3");
+        assertThat(Notes.ids(dave)).containsExactly("b1", "n1", "n2", "n3");
         assertThat(dave.masterHead()).isEqualTo(5);
         assertThat(dave.pending()).isEmpty();
         assertThat(dave.db().query("SELECT * FROM notes ORDER BY id"))
@@ -260,7 +243,7 @@ class SquashTest {
         SyncReport r = alice.sync();
         assertThat(r.applied()).isEqualTo(1);
         assertThat(r.squashedTo()).isEmpty();
-        assertThat(notes(alice)).containsExactly("b1", "d1", "n1", "n2", "n3");
+        assertThat(Notes.ids(alice)).containsExactly("b1", "d1", "n1", "n2", "n3");
         net.deliverAll();
         dave.sync();
         bob.sync();
@@ -291,7 +274,7 @@ class SquashTest {
 
       bob.close();
       bob = open(net, "bob");
-      assertThat(notes(bob)).containsExactly("b1", "n1", "n2");
+      assertThat(Notes.ids(bob)).containsExactly("b1", "n1", "n2");
       assertThat(bob.pending()).extracting(PeerAction::name).containsExactly("add_note");
       assertThat(bob.masterHead()).isEqualTo(3);
 
@@ -300,13 +283,13 @@ class SquashTest {
       assertThat(bob.masterHead()).isEqualTo(4);
       bob.close();
       bob = open(net, "bob");
-      assertThat(notes(bob)).containsExactly("b1", "n1", "n2");
+      assertThat(Notes.ids(bob)).containsExactly("b1", "n1", "n2");
       assertThat(bob.masterHead()).isEqualTo(4);
 
       List<String> logBefore = masterLog(net);
       alice.close();
       alice = open(net, "alice");
-      assertThat(notes(alice)).containsExactly("b1", "n1", "n2");
+      assertThat(Notes.ids(alice)).containsExactly("b1", "n1", "n2");
       assertThat(alice.masterHead()).isEqualTo(4);
       assertThat(masterLog(net)).isEqualTo(logBefore);
 
@@ -319,7 +302,7 @@ class SquashTest {
       net.deliverAll();
       bob.close();
       bob = open(net, "bob");
-      assertThat(notes(bob)).containsExactly("b1", "n1", "n2", "n3");
+      assertThat(Notes.ids(bob)).containsExactly("b1", "n1", "n2", "n3");
       assertThat(bob.masterHead()).isEqualTo(5);
     } finally {
       alice.close();
@@ -353,8 +336,7 @@ class SquashTest {
             "INSERT INTO notes VALUES (?, (SELECT count(*) FROM sqlite_schema WHERE type = 'table'))", n.id()))
         .build();
     FileSyncer net = new FileSyncer(dir, "alice", List.of("alice", "bob", "dave"));
-    java.util.function.Function<String, Peer> open = id -> Peer.open(
-        PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId("alice").actions(actions).build());
+    java.util.function.Function<String, Peer> open = id -> Replicas.open(net, id, actions);
     String schema = "SELECT type, name FROM sqlite_schema ORDER BY name";
     String rows = "SELECT * FROM notes ORDER BY id";
     Peer alice = open.apply("alice");

@@ -1,5 +1,7 @@
 package dev.sqlgit;
 
+import static dev.sqlgit.testing.FileBytes.bytes;
+import static dev.sqlgit.testing.FileBytes.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,9 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlgit.testing.FileSyncer;
+import dev.sqlgit.testing.LogEntries;
+import dev.sqlgit.testing.Replicas;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,39 +71,39 @@ class SubmitTest {
         .build();
   }
 
-  private FileSyncer net() {
-    return new FileSyncer(dir, "alice", List.of("alice", "bob"));
-  }
-
   private Peer open(Path root, String id) {
-    return Peer.open(PeerOptions.builder().root(root).peerId(id).masterId("alice").actions(actions()).build());
+    return Replicas.open(root, id, "alice", actions());
   }
 
-  /** alice (master, initialised) and bob (peer, synced), both open. */
-  private Peer[] cluster(FileSyncer net) {
+  /** alice (master, initialised, item a = 5) and bob (peer, opened on the delivered files). */
+  private record Cluster(FileSyncer net, Peer alice, Peer bob) implements AutoCloseable {
+    Peer peer(String id) {
+      return id.equals("alice") ? alice : bob;
+    }
+
+    Path ownLog(String id) {
+      return net.logAt(id, id);
+    }
+
+    /** Closes bob, then alice. */
+    @Override
+    public void close() {
+      try {
+        bob.close();
+      } finally {
+        alice.close();
+      }
+    }
+  }
+
+  private Cluster cluster() {
+    FileSyncer net = new FileSyncer(dir, "alice", List.of("alice", "bob"));
     Peer alice = open(net.rootOf("alice"), "alice");
     alice.submit("init", null);
     alice.submit("add_item", new Item("a", 5));
     net.deliverAll();
     Peer bob = open(net.rootOf("bob"), "bob");
-    return new Peer[] {alice, bob};
-  }
-
-  private static byte[] bytes(Path file) {
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static List<String> lines(Path file) {
-    return new String(bytes(file), StandardCharsets.UTF_8).lines().toList();
-  }
-
-  private static JsonNode lastEntry(Path file) throws IOException {
-    List<String> lines = lines(file);
-    return JSON.readTree(lines.get(lines.size() - 1));
+    return new Cluster(net, alice, bob);
   }
 
   private static List<Row> items(Peer p) {
@@ -124,11 +126,9 @@ class SubmitTest {
   @ParameterizedTest
   @ValueSource(strings = {"alice", "bob"})
   void unknownActionThrowsAndWritesNothing(String who) {
-    FileSyncer net = net();
-    Peer[] peers = cluster(net);
-    try (Peer alice = peers[0]; Peer bob = peers[1]) {
-      Peer p = who.equals("alice") ? alice : bob;
-      Path log = net.rootOf(who).resolve(FileSyncer.logOf(who));
+    try (Cluster cluster = cluster()) {
+      Peer p = cluster.peer(who);
+      Path log = cluster.ownLog(who);
       byte[] before = bytes(log);
       List<Row> state = items(p);
       long head = p.masterHead();
@@ -147,11 +147,9 @@ class SubmitTest {
   @ParameterizedTest
   @ValueSource(strings = {"alice", "bob"})
   void anActionThatThrowsLeavesNoStatementAndNoLogEntry(String who) {
-    FileSyncer net = net();
-    Peer[] peers = cluster(net);
-    try (Peer alice = peers[0]; Peer bob = peers[1]) {
-      Peer p = who.equals("alice") ? alice : bob;
-      Path log = net.rootOf(who).resolve(FileSyncer.logOf(who));
+    try (Cluster cluster = cluster()) {
+      Peer p = cluster.peer(who);
+      Path log = cluster.ownLog(who);
       byte[] before = bytes(log);
 
       assertThatThrownBy(() -> p.submit("two_then_throw", null))
@@ -175,11 +173,9 @@ class SubmitTest {
   @ParameterizedTest
   @ValueSource(strings = {"alice", "bob"})
   void aViolatedCheckFailsTheActionWithTheStorageErrorAsCause(String who) {
-    FileSyncer net = net();
-    Peer[] peers = cluster(net);
-    try (Peer alice = peers[0]; Peer bob = peers[1]) {
-      Peer p = who.equals("alice") ? alice : bob;
-      Path log = net.rootOf(who).resolve(FileSyncer.logOf(who));
+    try (Cluster cluster = cluster()) {
+      Peer p = cluster.peer(who);
+      Path log = cluster.ownLog(who);
       byte[] before = bytes(log);
 
       assertThatThrownBy(() -> p.submit("set_qty", new Item("a", -1)))
@@ -195,16 +191,14 @@ class SubmitTest {
   @ParameterizedTest
   @ValueSource(strings = {"alice", "bob"})
   void aSubmitThatReturnedIsOnDiskAndSurvivesACrash(String who) throws IOException {
-    FileSyncer net = net();
-    Peer[] peers = cluster(net);
-    try (Peer alice = peers[0]; Peer bob = peers[1]) {
-      Peer p = who.equals("alice") ? alice : bob;
-      Path log = net.rootOf(who).resolve(FileSyncer.logOf(who));
+    try (Cluster cluster = cluster()) {
+      Peer p = cluster.peer(who);
+      Path log = cluster.ownLog(who);
 
       p.submit("add_item", new Item("durable", 7));
 
       // On disk before any close or sync: the last line of the own log is the action.
-      JsonNode last = lastEntry(log);
+      JsonNode last = LogEntries.last(log);
       assertThat(last.get("kind").asText()).isEqualTo("action");
       assertThat(last.get("name").asText()).isEqualTo("add_item");
       assertThat(last.get("params")).isEqualTo(JSON.readTree("{\"id\":\"durable\",\"qty\":7}"));
@@ -212,7 +206,7 @@ class SubmitTest {
 
       // "Crash": the process never closes; a new process opens a copy of the files as they are.
       Path copy = dir.resolve("crashed-" + who);
-      copyTree(net.rootOf(who), copy);
+      copyTree(cluster.net().rootOf(who), copy);
       try (Peer reopened = open(copy, who)) {
         assertThat(items(reopened)).isEqualTo(items(p));
         assertThat(reopened.pending()).isEqualTo(p.pending());
@@ -223,10 +217,10 @@ class SubmitTest {
 
   @Test
   void paramsAsRecordMapAndJsonNodeAllTravelAsTheSameJson() throws IOException {
-    FileSyncer net = net();
-    Peer[] peers = cluster(net);
-    try (Peer alice = peers[0]; Peer bob = peers[1]) {
-      Path log = net.rootOf("bob").resolve(FileSyncer.logOf("bob"));
+    try (Cluster cluster = cluster()) {
+      Peer alice = cluster.alice();
+      Peer bob = cluster.bob();
+      Path log = cluster.ownLog("bob");
       Map<String, Object> asMap = new LinkedHashMap<>();
       asMap.put("id", "m");
       asMap.put("qty", 2);
@@ -251,7 +245,7 @@ class SubmitTest {
       assertThat(bob.pending()).extracting(a -> a.params().get("qty").asInt()).containsExactly(1, 2, 3);
 
       // They replay the same on the master.
-      net.deliverAll();
+      cluster.net().deliverAll();
       assertThat(alice.sync().applied()).isEqualTo(3);
       assertThat(items(alice)).isEqualTo(items(bob));
     }
@@ -259,9 +253,8 @@ class SubmitTest {
 
   @Test
   void typedParamsAreBoundByJackson() {
-    FileSyncer net = net();
-    Peer[] peers = cluster(net);
-    try (Peer alice = peers[0]; Peer bob = peers[1]) {
+    try (Cluster cluster = cluster()) {
+      Peer bob = cluster.bob();
       Map<String, Object> address = Map.of("city", "Lyon", "zip", "69001");
       Map<String, Object> order = new LinkedHashMap<>();
       order.put("id", "o1");
@@ -292,9 +285,8 @@ class SubmitTest {
 
   @Test
   void untypedActionsGetAJsonNode() throws IOException {
-    FileSyncer net = net();
-    Peer[] peers = cluster(net);
-    try (Peer alice = peers[0]; Peer bob = peers[1]) {
+    try (Cluster cluster = cluster()) {
+      Peer bob = cluster.bob();
       seen.clear();
 
       Map<String, Object> map = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sqlgit.internal.log.MasterLog;
 import dev.sqlgit.testing.Counters;
 import dev.sqlgit.testing.FileSyncer;
+import dev.sqlgit.testing.Replicas;
 import dev.sqlgit.testing.TempDirs;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,7 +125,7 @@ class SyncProperties {
     }
 
     private Peer open(String id) {
-      Peer p = Peer.open(PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId(MASTER).actions(actions).build());
+      Peer p = Replicas.open(net, id, actions);
       peers.put(id, p);
       return p;
     }
@@ -187,7 +188,7 @@ class SyncProperties {
     /** Adds what {@code peer} has acknowledged so far (its pending actions, or the master log). */
     private void record(Peer peer) {
       if (peer.isMaster()) {
-        for (MasterAction a : MasterLog.read(net.rootOf(MASTER).resolve(FileSyncer.logOf(MASTER))).actions()) {
+        for (MasterAction a : MasterLog.read(net.logAt(MASTER, MASTER)).actions()) {
           incorporated.add(a.source());
           if (a.source().peer().equals(MASTER)) {
             acknowledged.add(a.source());

@@ -2,6 +2,7 @@ package dev.sqlgit.testing;
 
 import dev.sqlgit.ActionRegistry;
 import dev.sqlgit.Db;
+import dev.sqlgit.Peer;
 
 /**
  * A small bank: accounts whose balance is kept by triggers on transactions, and a CHECK that
@@ -45,6 +46,16 @@ public final class Bank {
         .action("delete_tx", TxId.class, (db, t) -> requireOne(db,
             "DELETE FROM transactions WHERE id = ?", t.txId()))
         .build();
+  }
+
+  /**
+   * Seeds a bank on {@code master}: seq 1 init_bank, seq 2 account "acc" ("Shared"), seq 3 deposit
+   * t1 of 100 into acc. Delivers nothing.
+   */
+  public static void seed(Peer master) {
+    master.submit("init_bank", null);
+    master.submit("open_account", new Open("acc", "Shared"));
+    master.submit("deposit", new Move("t1", "acc", 100));
   }
 
   private static void requireOne(Db db, String sql, Object... params) {

@@ -29,6 +29,11 @@ public final class FileSyncer {
     this.replicas = List.copyOf(replicas);
   }
 
+  /** The id of the replica that owns {@code snapshot.db}. */
+  public String masterId() {
+    return masterId;
+  }
+
   /** The cluster root as replica {@code id} sees it. */
   public Path rootOf(String id) {
     return base.resolve(id);
@@ -36,6 +41,11 @@ public final class FileSyncer {
 
   public static String logOf(String id) {
     return "peers/" + id + ".jsonl";
+  }
+
+  /** {@code owner}'s log as {@code replica}'s root holds it (the owner's own copy when they are equal). */
+  public Path logAt(String replica, String owner) {
+    return rootOf(replica).resolve(logOf(owner));
   }
 
   public String ownerOf(String file) {
@@ -87,6 +97,12 @@ public final class FileSyncer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The master's files to {@code target}: {@code snapshot.db} first, then the master log. */
+  public void deliverMasterTo(String target) {
+    deliver(SNAPSHOT, target);
+    deliver(logOf(masterId), target);
   }
 
   /** Everything every owner has, to every other replica. */

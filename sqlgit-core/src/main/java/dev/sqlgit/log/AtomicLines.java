@@ -24,14 +24,18 @@ final class AtomicLines {
   private AtomicLines() {}
 
   /**
-   * Writes {@code lines} (each checked by {@link LogInput#data}) as the new content of {@code
-   * file} and returns how many there were. On any failure the file is left as it was.
+   * Writes {@code lines} (each checked by {@link LogInput#data}) as the new content of {@code file}
+   * and returns how many there were. On any failure the file is left as it was.
    */
   static long write(Path file, Iterable<String> lines) {
     Path dir = file.toAbsolutePath().getParent();
     Path tmp =
         dir.resolve(
-            "." + file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            "."
+                + file.getFileName()
+                + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + ".tmp");
     try {
       long count = 0;
       try (FileChannel ch =

@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * try (FolderLogStore logs = FolderLogStore.open(Path.of("/shared/cluster"))) {
  *   long seq = logs.append("alice", "{\"kind\":\"action\",\"seq\":1}");   // peers/alice.jsonl
  *   for (String peer : logs.listDocIds("")) {
- *     try (Stream<LogRecord> records = logs.loadAll(peer)) { records.forEach(System.out::println); }
+ *     try (Stream<LogRecord> records = logs.loadAll(peer)) {
+ *       records.forEach(System.out::println);
+ *     }
  *   }
  * }
  * }</pre>
@@ -39,16 +41,16 @@ import java.util.stream.Stream;
  *
  * <p>The {@link LogMeta#generation() generation} has to be seen by other processes too, and the
  * file is all they share, so it is derived from the file: a hash of its file key (the inode, on
- * platforms that have one) and its first record. A replace renames a new file over the old one;
- * the new file was created while the old one still existed, so its file key differs and the
- * generation changes on every replace. Appends write in place and keep both, so they keep the
- * generation (except the very first record of an empty document, which changes it: a reader had
- * nothing to re-read). Limits: a syncer that delivers the file by rename changes the generation
- * without a replace (a harmless "start over"); a file key recycled by the file system across two
- * replaces, with the same first record, repeats an earlier generation, so a reader that slept
- * through both replaces would not notice; on platforms without file keys (Windows) only the first
- * record counts. A counter in memory would not do: it is not seen by other processes and does not
- * survive a restart.
+ * platforms that have one) and its first record. A replace renames a new file over the old one; the
+ * new file was created while the old one still existed, so its file key differs and the generation
+ * changes on every replace. Appends write in place and keep both, so they keep the generation
+ * (except the very first record of an empty document, which changes it: a reader had nothing to
+ * re-read). Limits: a syncer that delivers the file by rename changes the generation without a
+ * replace (a harmless "start over"); a file key recycled by the file system across two replaces,
+ * with the same first record, repeats an earlier generation, so a reader that slept through both
+ * replaces would not notice; on platforms without file keys (Windows) only the first record counts.
+ * A counter in memory would not do: it is not seen by other processes and does not survive a
+ * restart.
  *
  * <p>Thread-safe: writes are serialised by a lock, reads run in parallel with them. Several
  * processes may read the same root; each file must have one writer.
@@ -147,9 +149,7 @@ public final class FolderLogStore implements LogStore {
   public Optional<LogMeta> currentMeta(String docId) {
     Path file = fileOf(docId);
     checkOpen();
-    return states
-        .current(file)
-        .map(s -> new LogMeta(docId, s.count(), s.count(), s.generation()));
+    return states.current(file).map(s -> new LogMeta(docId, s.count(), s.count(), s.generation()));
   }
 
   @Override

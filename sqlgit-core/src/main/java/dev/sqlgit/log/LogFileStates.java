@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * The last known {@link LogFileState} of each log file, so that {@code currentMeta} and {@code
  * append} need one {@code stat} instead of a scan while a file is unchanged. An entry is trusted
- * only while the file's key, size and modification time still match it; files are only appended
- * to in place or replaced by rename (SPEC §1), so a match means the same complete lines. Entries
- * check themselves, so racing updates at worst cause a rescan. Thread-safe.
+ * only while the file's key, size and modification time still match it; files are only appended to
+ * in place or replaced by rename (SPEC §1), so a match means the same complete lines. Entries check
+ * themselves, so racing updates at worst cause a rescan. Thread-safe.
  */
 final class LogFileStates {
   private final ConcurrentMap<Path, LogFileState> known = new ConcurrentHashMap<>();
@@ -32,10 +32,14 @@ final class LogFileStates {
     return scanned;
   }
 
-  /** Records that this process appended {@code line} to {@code file}, last seen as {@code before}. */
+  /**
+   * Records that this process appended {@code line} to {@code file}, last seen as {@code before}.
+   */
   void appended(Path file, LogFileState before, String line) {
     Optional<BasicFileAttributes> now = LogFileState.attributes(file);
-    if (before != null && now.isPresent() && before.fileKey() != null
+    if (before != null
+        && now.isPresent()
+        && before.fileKey() != null
         && before.fileKey().equals(now.get().fileKey())) {
       known.put(file, before.plus(line, now.get()));
     } else {

@@ -21,7 +21,8 @@ final class LogInput {
   static String data(String data) {
     Objects.requireNonNull(data, "data");
     if (data.indexOf('\n') >= 0 || data.indexOf('\r') >= 0) {
-      throw new IllegalArgumentException("a record cannot contain a line break: " + abbreviate(data));
+      throw new IllegalArgumentException(
+          "a record cannot contain a line break: " + abbreviate(data));
     }
     if (data.isBlank()) {
       throw new IllegalArgumentException("a record cannot be blank");

@@ -39,8 +39,8 @@ public interface LogStore extends AutoCloseable {
    * returns its seq: the document's previous last seq + 1. Creates the document when it does not
    * exist.
    *
-   * @throws IllegalArgumentException when {@code data} is blank or contains a line break, or the
-   *     id is not valid for this store
+   * @throws IllegalArgumentException when {@code data} is blank or contains a line break, or the id
+   *     is not valid for this store
    */
   long append(String docId, String data);
 
@@ -84,7 +84,10 @@ public interface LogStore extends AutoCloseable {
    */
   List<String> listDocIds(String prefix);
 
-  /** Releases the store and closes streams still open. Idempotent. */
+  /**
+   * Releases the store and closes streams still open (reading on from one then throws {@link
+   * dev.sqlgit.ClosedException}). Idempotent.
+   */
   @Override
   void close();
 }

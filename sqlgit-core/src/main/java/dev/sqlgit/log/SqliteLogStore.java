@@ -24,9 +24,11 @@ import java.util.stream.Stream;
  * <pre>{@code
  * var tables = new SqliteLogStore.Tables("relay_meta", "relay_records");
  * try (SqliteLogStore logs = SqliteLogStore.open(Path.of("relay.db"), tables)) {
- *   logs.append("bob", "{\"kind\":\"action\",\"seq\":1}");      // 1
- *   logs.replace("bob", List.of("{\"kind\":\"snapshot\"}"));     // renumbered from 1, generation + 1
- *   try (Stream<LogRecord> records = logs.loadFrom("bob", 1)) { records.forEach(System.out::println); }
+ *   logs.append("bob", "{\"kind\":\"action\",\"seq\":1}"); // seq 1
+ *   logs.replace("bob", List.of("{\"kind\":\"snapshot\"}")); // seqs from 1, generation + 1
+ *   try (Stream<LogRecord> records = logs.loadFrom("bob", 1)) {
+ *     records.forEach(System.out::println);
+ *   }
  * }
  * }</pre>
  *
@@ -77,7 +79,11 @@ public final class SqliteLogStore implements LogStore {
       if (!IDENTIFIER.matcher(name).matches()
           || name.toLowerCase(Locale.ROOT).startsWith("sqlite_")) {
         throw new IllegalArgumentException(
-            what + " table name must match " + IDENTIFIER.pattern() + " and not start with sqlite_: " + name);
+            what
+                + " table name must match "
+                + IDENTIFIER.pattern()
+                + " and not start with sqlite_: "
+                + name);
       }
     }
   }
@@ -121,7 +127,8 @@ public final class SqliteLogStore implements LogStore {
       writer.executeSchema(sql.createMeta(), sql.createRecords());
       // Preparing now fails at open, naming the statement, when a table has other columns.
       for (String statement :
-          List.of(sql.lastSeq(), sql.meta(), sql.appendMeta(), sql.insertRecord(), sql.replaceMeta())) {
+          List.of(
+              sql.lastSeq(), sql.meta(), sql.appendMeta(), sql.insertRecord(), sql.replaceMeta())) {
         writer.prepare(statement);
       }
     } catch (RuntimeException e) {
@@ -275,7 +282,10 @@ public final class SqliteLogStore implements LogStore {
     return "SqliteLogStore[" + file + "]";
   }
 
-  /** SQLite's LIKE pattern for "starts with {@code prefix}": {@code \}, {@code %}, {@code _} escaped. */
+  /**
+   * SQLite's LIKE pattern for "starts with {@code prefix}": {@code \}, {@code %}, {@code _}
+   * escaped.
+   */
   static String likePrefix(String prefix) {
     StringBuilder pattern = new StringBuilder(prefix.length() + 8);
     for (int i = 0; i < prefix.length(); i++) {

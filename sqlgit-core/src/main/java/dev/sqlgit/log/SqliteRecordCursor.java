@@ -1,5 +1,6 @@
 package dev.sqlgit.log;
 
+import dev.sqlgit.ClosedException;
 import dev.sqlgit.internal.sqlite.SqliteErrors;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,9 +11,10 @@ import java.util.NoSuchElementException;
 
 /**
  * Records read row by row from a JDBC cursor on a connection of its own (sqlite-jdbc steps the
- * statement on each {@code next()}, so memory stays flat however long the document). The one
- * {@code SELECT} is one SQLite read transaction: the cursor sees a single snapshot. Not thread-safe
- * (like any iterator); {@link #close} may be called from any thread and is idempotent.
+ * statement on each {@code next()}, so memory stays flat however long the document). The one {@code
+ * SELECT} is one SQLite read transaction: the cursor sees a single snapshot. Iterating after {@link
+ * #close} (the stream's or the store's) throws {@link ClosedException}. Thread-safe, so that the
+ * store may close it while another thread iterates; {@code close} is idempotent.
  */
 final class SqliteRecordCursor implements OpenStreams.Cursor {
   private final Connection conn;
@@ -22,7 +24,8 @@ final class SqliteRecordCursor implements OpenStreams.Cursor {
   private Boolean ready; // null: not looked ahead yet
   private boolean closed;
 
-  private SqliteRecordCursor(Connection conn, PreparedStatement statement, ResultSet rows, String sql) {
+  private SqliteRecordCursor(
+      Connection conn, PreparedStatement statement, ResultSet rows, String sql) {
     this.conn = conn;
     this.statement = statement;
     this.rows = rows;
@@ -52,9 +55,12 @@ final class SqliteRecordCursor implements OpenStreams.Cursor {
 
   @Override
   public synchronized boolean hasNext() {
+    if (closed) {
+      throw new ClosedException("record stream"); // not a silent end: records would be missing
+    }
     if (ready == null) {
       try {
-        ready = !closed && rows.next();
+        ready = rows.next();
       } catch (SQLException e) {
         throw SqliteErrors.translate(e, sql);
       }
@@ -82,7 +88,6 @@ final class SqliteRecordCursor implements OpenStreams.Cursor {
       return;
     }
     closed = true;
-    ready = false;
     try {
       try {
         rows.close();

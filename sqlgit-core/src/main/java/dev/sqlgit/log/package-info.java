@@ -12,7 +12,9 @@
  * <pre>{@code
  * try (LogStore logs = FolderLogStore.open(root)) {
  *   long seq = logs.append("alice", line);
- *   try (Stream<LogRecord> tail = logs.loadFrom("bob", lastSeenSeq + 1)) { tail.forEach(this::apply); }
+ *   try (Stream<LogRecord> tail = logs.loadFrom("bob", lastSeenSeq + 1)) {
+ *     tail.forEach(this::apply);
+ *   }
  * }
  * }</pre>
  *

@@ -35,7 +35,8 @@ final class FailingWrites implements WriteFault {
     seen++;
     if (seen == failAt) {
       failed = sql;
-      throw new SQLException("injected I/O error at write #" + seen + ": " + sql, "HY000", SQLITE_IOERR);
+      throw new SQLException(
+          "injected I/O error at write #" + seen + ": " + sql, "HY000", SQLITE_IOERR);
     }
   }
 }

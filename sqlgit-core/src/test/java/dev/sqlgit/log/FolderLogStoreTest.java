@@ -20,7 +20,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Folder-specific checks: the file layout, partial and torn lines, foreign files, atomic replace. */
+/**
+ * Folder-specific checks: the file layout, partial and torn lines, foreign files, atomic replace.
+ */
 class FolderLogStoreTest {
   @TempDir Path root;
 
@@ -39,14 +41,15 @@ class FolderLogStoreTest {
   void aPartialTrailingLineIsIgnoredUntilItIsComplete() throws IOException {
     try (FolderLogStore store = FolderLogStore.open(root)) {
       write("bob", "b1\nb2\n{\"half\":");
-      assertThat(LogStoreContract.data(store, "bob")).containsExactly("b1", "b2");
+      assertThat(LogStoreFixtures.data(store, "bob")).containsExactly("b1", "b2");
       assertThat(store.currentMeta("bob").orElseThrow().count()).isEqualTo(2);
-      assertThat(LogStoreContract.loadFrom(store, "bob", 3)).isEmpty();
+      assertThat(LogStoreFixtures.loadFrom(store, "bob", 3)).isEmpty();
 
       Files.writeString(log("bob"), "true}\n", StandardOpenOption.APPEND); // the syncer finishes
 
-      assertThat(LogStoreContract.load(store, "bob"))
-          .containsExactly(new LogRecord(1, "b1"), new LogRecord(2, "b2"), new LogRecord(3, "{\"half\":true}"));
+      assertThat(LogStoreFixtures.load(store, "bob"))
+          .containsExactly(
+              new LogRecord(1, "b1"), new LogRecord(2, "b2"), new LogRecord(3, "{\"half\":true}"));
       assertThat(store.currentMeta("bob").orElseThrow().count()).isEqualTo(3);
     }
   }
@@ -68,10 +71,12 @@ class FolderLogStoreTest {
   void blankLinesAndCrLfFromOtherWritersAreReadLikeTheEngineReadsThem() throws IOException {
     try (FolderLogStore store = FolderLogStore.open(root)) {
       write("bob", "b1\r\n\n   \nb2\n");
-      assertThat(LogStoreContract.load(store, "bob")).containsExactly(new LogRecord(1, "b1"), new LogRecord(2, "b2"));
+      assertThat(LogStoreFixtures.load(store, "bob"))
+          .containsExactly(new LogRecord(1, "b1"), new LogRecord(2, "b2"));
       assertThat(store.currentMeta("bob").orElseThrow().count()).isEqualTo(2);
       assertThat(store.append("bob", "b3")).isEqualTo(3);
-      assertThat(LogStoreContract.loadFrom(store, "bob", 3)).containsExactly(new LogRecord(3, "b3"));
+      assertThat(LogStoreFixtures.loadFrom(store, "bob", 3))
+          .containsExactly(new LogRecord(3, "b3"));
     }
   }
 
@@ -91,19 +96,30 @@ class FolderLogStoreTest {
 
       assertThat(store.listDocIds("")).containsExactly("alice");
       assertThat(store.listDocIds("a")).containsExactly("alice");
-      assertThat(LogStoreContract.data(store, "alice")).containsExactly("a1");
+      assertThat(LogStoreFixtures.data(store, "alice")).containsExactly("a1");
     }
   }
 
   @Test
   void idsThatAreNotPeerIdsAreRefused() throws IOException {
     try (FolderLogStore store = FolderLogStore.open(root)) {
-      for (String bad : List.of("a.b", "../escape", "a/b", "a b", "-dash", "_under", "%", "é", "x".repeat(65))) {
-        assertThatThrownBy(() -> store.append(bad, "x")).as(bad).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.loadAll(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.replace(bad, List.of())).as(bad).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.delete(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.currentMeta(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+      for (String bad :
+          List.of("a.b", "../escape", "a/b", "a b", "-dash", "_under", "%", "é", "x".repeat(65))) {
+        assertThatThrownBy(() -> store.append(bad, "x"))
+            .as(bad)
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.loadAll(bad))
+            .as(bad)
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.replace(bad, List.of()))
+            .as(bad)
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.delete(bad))
+            .as(bad)
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.currentMeta(bad))
+            .as(bad)
+            .isInstanceOf(IllegalArgumentException.class);
       }
       assertThat(store.listDocIds("%")).isEmpty();
       try (Stream<Path> files = Files.walk(root)) {
@@ -115,7 +131,7 @@ class FolderLogStoreTest {
   @Test
   void replaceRenamesANewFileOverTheOldAndLeavesNoTempFiles() throws IOException {
     try (FolderLogStore store = FolderLogStore.open(root)) {
-      LogStoreContract.appendAll(store, "alice", 3);
+      LogStoreFixtures.appendAll(store, "alice", 3);
       Object before = fileKey("alice");
 
       store.replace("alice", List.of("x", "y"));
@@ -126,7 +142,8 @@ class FolderLogStoreTest {
       }
       assertThat(peerFiles()).containsExactly("alice.jsonl");
 
-      assertThatThrownBy(() -> store.replace("alice", List.of("p", "q\nr"))).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.replace("alice", List.of("p", "q\nr")))
+          .isInstanceOf(IllegalArgumentException.class);
       assertThat(Files.readString(log("alice"), UTF_8)).isEqualTo("x\ny\n");
       assertThat(peerFiles()).containsExactly("alice.jsonl");
     }
@@ -141,7 +158,8 @@ class FolderLogStoreTest {
       assertThat(first).isEqualTo(writer.currentMeta("alice").orElseThrow());
 
       writer.append("alice", "a2");
-      assertThat(reader.currentMeta("alice")).contains(new LogMeta("alice", 2, 2, first.generation()));
+      assertThat(reader.currentMeta("alice"))
+          .contains(new LogMeta("alice", 2, 2, first.generation()));
 
       writer.replace("alice", List.of("r1"));
       LogMeta replaced = reader.currentMeta("alice").orElseThrow();
@@ -157,14 +175,17 @@ class FolderLogStoreTest {
   @Test
   void theEngineAndTheStoreReadEachOthersLines() {
     PeerLogEntry action =
-        new PeerLogEntry.Action(new PeerAction(1, "deposit", JsonNodeFactory.instance.objectNode().put("amount", 5), 0, false));
+        new PeerLogEntry.Action(
+            new PeerAction(
+                1, "deposit", JsonNodeFactory.instance.objectNode().put("amount", 5), 0, false));
     PeerLogEntry ack = new PeerLogEntry.MasterAck(3, 1);
     try (FolderLogStore store = FolderLogStore.open(root)) {
       store.append("alice", LogCodec.encode(action));
       PeerLog.append(log("alice"), ack);
 
       assertThat(PeerLog.read(log("alice"))).containsExactly(action, ack);
-      assertThat(LogStoreContract.data(store, "alice")).containsExactly(LogCodec.encode(action), LogCodec.encode(ack));
+      assertThat(LogStoreFixtures.data(store, "alice"))
+          .containsExactly(LogCodec.encode(action), LogCodec.encode(ack));
       assertThat(store.append("alice", LogCodec.encode(action))).isEqualTo(3);
     }
   }

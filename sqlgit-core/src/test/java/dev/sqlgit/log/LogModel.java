@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * What a {@link SqliteLogStore} should hold after a series of operations, kept in memory, with
- * the SQLite store's generations (1 when created, + 1 per replace). Not thread-safe.
+ * What a {@link SqliteLogStore} should hold after a series of operations, kept in memory, with the
+ * SQLite store's generations (1 when created, + 1 per replace). Not thread-safe.
  */
 final class LogModel {
   private record Doc(List<String> records, long generation) {}

@@ -1,5 +1,11 @@
 package dev.sqlgit.log;
 
+import static dev.sqlgit.log.LogStoreFixtures.appendAll;
+import static dev.sqlgit.log.LogStoreFixtures.data;
+import static dev.sqlgit.log.LogStoreFixtures.generated;
+import static dev.sqlgit.log.LogStoreFixtures.load;
+import static dev.sqlgit.log.LogStoreFixtures.loadFrom;
+import static dev.sqlgit.log.LogStoreFixtures.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -7,7 +13,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.sqlgit.ClosedException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -52,8 +57,6 @@ public abstract class LogStoreContract {
   /** The folder under which {@link #openStore} keeps the store's data; fresh per test. */
   @TempDir protected Path dir;
 
-  private static final String FILLER = "lorem ipsum dolor sit amet ".repeat(4);
-
   private final List<ExecutorService> pools = new ArrayList<>();
 
   /** Opens a store whose data lives under {@code dir}; a second call reopens the same data. */
@@ -78,7 +81,8 @@ public abstract class LogStoreContract {
       assertThat(store.append("alice", rec(2))).isEqualTo(2);
       assertThat(store.append("alice", rec(3))).isEqualTo(3);
       assertThat(load(store, "alice"))
-          .containsExactly(new LogRecord(1, rec(1)), new LogRecord(2, rec(2)), new LogRecord(3, rec(3)));
+          .containsExactly(
+              new LogRecord(1, rec(1)), new LogRecord(2, rec(2)), new LogRecord(3, rec(3)));
     }
   }
 
@@ -100,7 +104,8 @@ public abstract class LogStoreContract {
       appendAll(store, "alice", 5);
       assertThat(loadFrom(store, "alice", 1)).hasSize(5);
       assertThat(loadFrom(store, "alice", 3))
-          .containsExactly(new LogRecord(3, rec(3)), new LogRecord(4, rec(4)), new LogRecord(5, rec(5)));
+          .containsExactly(
+              new LogRecord(3, rec(3)), new LogRecord(4, rec(4)), new LogRecord(5, rec(5)));
       assertThat(loadFrom(store, "alice", 5)).containsExactly(new LogRecord(5, rec(5)));
       assertThat(loadFrom(store, "alice", 6)).isEmpty();
       assertThat(loadFrom(store, "alice", Long.MAX_VALUE)).isEmpty();
@@ -110,8 +115,10 @@ public abstract class LogStoreContract {
   @Test
   void loadFromRejectsSeqsBelowOne() {
     try (LogStore store = openStore(dir)) {
-      assertThatThrownBy(() -> store.loadFrom("alice", 0)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> store.loadFrom("alice", -1)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.loadFrom("alice", 0))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.loadFrom("alice", -1))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
@@ -146,12 +153,14 @@ public abstract class LogStoreContract {
   void recordsWithLineBreaksOrBlankAreRefusedAndNothingIsWritten() {
     try (LogStore store = openStore(dir)) {
       store.append("alice", "a1");
-      for (String bad : List.of("two\nlines", "carriage\rreturn", "crlf\r\n", "\n", "", "   ", "\t")) {
+      for (String bad :
+          List.of("two\nlines", "carriage\rreturn", "crlf\r\n", "\n", "", "   ", "\t")) {
         assertThatThrownBy(() -> store.append("alice", bad))
             .as("append of %s", Arrays.toString(bad.toCharArray()))
             .isInstanceOf(IllegalArgumentException.class);
       }
-      assertThatThrownBy(() -> store.append("bob", "bad\n")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.append("bob", "bad\n"))
+          .isInstanceOf(IllegalArgumentException.class);
       assertThat(data(store, "alice")).containsExactly("a1");
       assertThat(store.currentMeta("bob")).isEmpty();
       assertThat(store.append("alice", "a2")).isEqualTo(2);
@@ -162,11 +171,14 @@ public abstract class LogStoreContract {
   void nullArgumentsAreRefused() {
     try (LogStore store = openStore(dir)) {
       assertThatThrownBy(() -> store.append(null, "x")).isInstanceOf(NullPointerException.class);
-      assertThatThrownBy(() -> store.append("alice", null)).isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> store.append("alice", null))
+          .isInstanceOf(NullPointerException.class);
       assertThatThrownBy(() -> store.loadAll(null)).isInstanceOf(NullPointerException.class);
       assertThatThrownBy(() -> store.loadFrom(null, 1)).isInstanceOf(NullPointerException.class);
-      assertThatThrownBy(() -> store.replace(null, List.of())).isInstanceOf(NullPointerException.class);
-      assertThatThrownBy(() -> store.replace("alice", null)).isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> store.replace(null, List.of()))
+          .isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> store.replace("alice", null))
+          .isInstanceOf(NullPointerException.class);
       assertThatThrownBy(() -> store.delete(null)).isInstanceOf(NullPointerException.class);
       assertThatThrownBy(() -> store.currentMeta(null)).isInstanceOf(NullPointerException.class);
       assertThatThrownBy(() -> store.listDocIds(null)).isInstanceOf(NullPointerException.class);
@@ -179,7 +191,8 @@ public abstract class LogStoreContract {
     try (LogStore store = openStore(dir)) {
       assertThatThrownBy(() -> store.append("", "x")).isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> store.loadAll("")).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> store.replace("", List.of("x"))).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.replace("", List.of("x")))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
@@ -210,17 +223,20 @@ public abstract class LogStoreContract {
 
       store.replace("alice", List.of("x", "y"));
 
-      assertThat(load(store, "alice")).containsExactly(new LogRecord(1, "x"), new LogRecord(2, "y"));
+      assertThat(load(store, "alice"))
+          .containsExactly(new LogRecord(1, "x"), new LogRecord(2, "y"));
       LogMeta replaced = store.currentMeta("alice").orElseThrow();
       assertThat(replaced.count()).isEqualTo(2);
       assertThat(replaced.lastSeq()).isEqualTo(2);
       assertThat(replaced.generation()).isNotEqualTo(before);
       assertThat(store.append("alice", "z")).isEqualTo(3);
-      assertThat(store.currentMeta("alice").orElseThrow().generation()).isEqualTo(replaced.generation());
+      assertThat(store.currentMeta("alice").orElseThrow().generation())
+          .isEqualTo(replaced.generation());
 
       store.replace("alice", List.of("p", "q", "r", "s"));
       assertThat(data(store, "alice")).containsExactly("p", "q", "r", "s");
-      assertThat(store.currentMeta("alice").orElseThrow().generation()).isNotEqualTo(replaced.generation());
+      assertThat(store.currentMeta("alice").orElseThrow().generation())
+          .isNotEqualTo(replaced.generation());
       assertThat(store.append("alice", "t")).isEqualTo(5);
     }
   }
@@ -229,7 +245,8 @@ public abstract class LogStoreContract {
   void replaceCreatesAMissingDocument() {
     try (LogStore store = openStore(dir)) {
       store.replace("bob", List.of("b1", "b2"));
-      assertThat(load(store, "bob")).containsExactly(new LogRecord(1, "b1"), new LogRecord(2, "b2"));
+      assertThat(load(store, "bob"))
+          .containsExactly(new LogRecord(1, "b1"), new LogRecord(2, "b2"));
       assertThat(store.currentMeta("bob").orElseThrow().count()).isEqualTo(2);
       assertThat(store.listDocIds("")).containsExactly("bob");
       assertThat(store.append("bob", "b3")).isEqualTo(3);
@@ -439,8 +456,10 @@ public abstract class LogStoreContract {
     appendAll(store, "alice", 3);
     Stream<LogRecord> forgotten = store.loadAll("alice");
     Stream<LogRecord> started = store.loadAll("alice");
-    assertThat(started.iterator().next().seq()).isEqualTo(1);
+    Iterator<LogRecord> reading = started.iterator();
+    assertThat(reading.next().seq()).isEqualTo(1);
     store.close();
+    assertThatThrownBy(reading::hasNext).isInstanceOf(ClosedException.class);
     forgotten.close();
     started.close();
     try (LogStore reopened = openStore(dir)) {
@@ -614,7 +633,11 @@ public abstract class LogStoreContract {
       }
       for (int t = 0; t < threads; t++) {
         String who = "t" + t;
-        List<String> own = shared.stream().map(LogRecord::data).filter(d -> d.startsWith(who + "-")).collect(Collectors.toList());
+        List<String> own =
+            shared.stream()
+                .map(LogRecord::data)
+                .filter(d -> d.startsWith(who + "-"))
+                .collect(Collectors.toList());
         assertThat(own).as("%s's appends in its order", who).isEqualTo(expected(who, each));
         assertThat(data(store, who)).isEqualTo(expected(who, each));
       }
@@ -623,53 +646,6 @@ public abstract class LogStoreContract {
   }
 
   // --- helpers ---
-
-  /** Every record of {@code docId}, read through a closed stream. */
-  protected static List<LogRecord> load(LogStore store, String docId) {
-    try (Stream<LogRecord> records = store.loadAll(docId)) {
-      return records.collect(Collectors.toList());
-    }
-  }
-
-  /** The data of every record of {@code docId}, in seq order. */
-  protected static List<String> data(LogStore store, String docId) {
-    try (Stream<LogRecord> records = store.loadAll(docId)) {
-      return records.map(LogRecord::data).collect(Collectors.toList());
-    }
-  }
-
-  protected static List<LogRecord> loadFrom(LogStore store, String docId, long fromSeq) {
-    try (Stream<LogRecord> records = store.loadFrom(docId, fromSeq)) {
-      return records.collect(Collectors.toList());
-    }
-  }
-
-  /** The test record number {@code n}: a JSON text of about 120 characters. */
-  protected static String rec(int n) {
-    return "{\"n\":" + n + ",\"text\":\"" + FILLER + "\"}";
-  }
-
-  /** Appends {@code rec(1)} … {@code rec(n)} to {@code docId}. */
-  protected static void appendAll(LogStore store, String docId, int n) {
-    for (int i = 1; i <= n; i++) {
-      store.append(docId, rec(i));
-    }
-  }
-
-  /** {@code rec(1)} … {@code rec(n)}, computed on demand (so a huge list costs no memory). */
-  protected static List<String> generated(int n) {
-    return new AbstractList<>() {
-      @Override
-      public String get(int index) {
-        return rec(index + 1);
-      }
-
-      @Override
-      public int size() {
-        return n;
-      }
-    };
-  }
 
   /** Record {@code i} of varying length (up to a few KB), so lines cross buffer and page edges. */
   private static String padded(int i) {

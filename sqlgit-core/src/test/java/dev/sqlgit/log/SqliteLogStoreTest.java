@@ -91,24 +91,25 @@ class SqliteLogStoreTest {
       b.append("doc", "from b 1");
       b.replace("doc", List.of("b replaced"));
 
-      assertThat(LogStoreContract.data(a, "doc")).containsExactly("from a 1", "from a 2");
-      assertThat(LogStoreContract.data(b, "doc")).containsExactly("b replaced");
+      assertThat(LogStoreFixtures.data(a, "doc")).containsExactly("from a 1", "from a 2");
+      assertThat(LogStoreFixtures.data(b, "doc")).containsExactly("b replaced");
       assertThat(a.listDocIds("")).containsExactly("doc", "only-a");
       assertThat(b.listDocIds("")).containsExactly("doc");
       assertThat(a.currentMeta("doc")).contains(new LogMeta("doc", 2, 2, 1));
       assertThat(b.currentMeta("doc")).contains(new LogMeta("doc", 1, 1, 2));
 
       a.delete("doc");
-      assertThat(LogStoreContract.data(b, "doc")).containsExactly("b replaced");
+      assertThat(LogStoreFixtures.data(b, "doc")).containsExactly("b replaced");
       assertThat(b.append("doc", "b again")).isEqualTo(2);
       assertThat(a.currentMeta("doc")).isEmpty();
     }
     try (SqliteLogStore a = SqliteLogStore.open(file, tablesA);
         SqliteLogStore b = SqliteLogStore.open(file, tablesB)) {
       assertThat(a.listDocIds("")).containsExactly("only-a");
-      assertThat(LogStoreContract.data(b, "doc")).containsExactly("b replaced", "b again");
+      assertThat(LogStoreFixtures.data(b, "doc")).containsExactly("b replaced", "b again");
     }
-    assertThat(tableNames(file)).containsExactlyInAnyOrder("a_meta", "a_records", "b_meta", "b_records");
+    assertThat(tableNames(file))
+        .containsExactlyInAnyOrder("a_meta", "a_records", "b_meta", "b_records");
   }
 
   @Test
@@ -119,8 +120,10 @@ class SqliteLogStoreTest {
         Statement s = c.createStatement()) {
       String meta = scalar(s, "SELECT sql FROM sqlite_master WHERE name = 'sqlgit_log_meta'");
       String records = scalar(s, "SELECT sql FROM sqlite_master WHERE name = 'sqlgit_log_records'");
-      assertThat(meta).contains("doc_id TEXT PRIMARY KEY", "count", "last_seq", "generation", "WITHOUT ROWID");
-      assertThat(records).contains("data TEXT NOT NULL", "PRIMARY KEY (doc_id, seq)", "WITHOUT ROWID");
+      assertThat(meta)
+          .contains("doc_id TEXT PRIMARY KEY", "count", "last_seq", "generation", "WITHOUT ROWID");
+      assertThat(records)
+          .contains("data TEXT NOT NULL", "PRIMARY KEY (doc_id, seq)", "WITHOUT ROWID");
       assertThat(scalar(s, "PRAGMA journal_mode")).isEqualTo("wal");
     }
   }
@@ -139,7 +142,8 @@ class SqliteLogStoreTest {
     try (Connection reader = SqliteLogConnections.openReader(file);
         Statement s = reader.createStatement()) {
       assertThat(scalar(s, "PRAGMA busy_timeout")).isEqualTo("5000");
-      assertThatThrownBy(() -> s.execute("INSERT INTO t VALUES (1)")).isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> s.execute("INSERT INTO t VALUES (1)"))
+          .isInstanceOf(SQLException.class);
     }
   }
 
@@ -148,7 +152,16 @@ class SqliteLogStoreTest {
     assertThat(SqliteLogStore.Tables.DEFAULT)
         .isEqualTo(new SqliteLogStore.Tables("sqlgit_log_meta", "sqlgit_log_records"));
     for (String bad :
-        List.of("", "1abc", "a-b", "a b", "x\"; DROP TABLE y; --", "sqlite_meta", "SQLITE_x", "é", "a".repeat(65))) {
+        List.of(
+            "",
+            "1abc",
+            "a-b",
+            "a b",
+            "x\"; DROP TABLE y; --",
+            "sqlite_meta",
+            "SQLITE_x",
+            "é",
+            "a".repeat(65))) {
       assertThatThrownBy(() -> new SqliteLogStore.Tables(bad, "records"))
           .as("meta %s", bad)
           .isInstanceOf(IllegalArgumentException.class);
@@ -156,8 +169,10 @@ class SqliteLogStoreTest {
           .as("records %s", bad)
           .isInstanceOf(IllegalArgumentException.class);
     }
-    assertThatThrownBy(() -> new SqliteLogStore.Tables("logs", "LOGS")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new SqliteLogStore.Tables(null, "r")).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new SqliteLogStore.Tables("logs", "LOGS"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SqliteLogStore.Tables(null, "r"))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
@@ -165,7 +180,7 @@ class SqliteLogStoreTest {
     try (SqliteLogStore store =
         SqliteLogStore.open(dir.resolve("logs.db"), new SqliteLogStore.Tables("order", "group"))) {
       assertThat(store.append("select", "x")).isEqualTo(1);
-      assertThat(LogStoreContract.data(store, "select")).containsExactly("x");
+      assertThat(LogStoreFixtures.data(store, "select")).containsExactly("x");
       assertThat(store.listDocIds("sel")).containsExactly("select");
     }
   }
@@ -230,7 +245,7 @@ class SqliteLogStoreTest {
       writer.append("alice", "a1");
       assertThat(reader.currentMeta("alice")).contains(new LogMeta("alice", 1, 1, 1));
       writer.append("alice", "a2");
-      assertThat(LogStoreContract.data(reader, "alice")).containsExactly("a1", "a2");
+      assertThat(LogStoreFixtures.data(reader, "alice")).containsExactly("a1", "a2");
       assertThat(reader.listDocIds("")).containsExactly("alice");
     }
   }

@@ -49,6 +49,21 @@ import org.junit.jupiter.api.io.TempDir;
  * store; checks that need other characters ask {@link #supportsIdCharacters} first. The
  * million-record check runs only with {@code -Dsqlgit.logstore.million=true}. Fault injection and
  * isolation depend on the backend, so they live in each implementation's own tests.
+ *
+ * <p>Other modules get the kit from sqlgit-core's test-jar, and bring JUnit 5 and AssertJ
+ * themselves (test-scoped dependencies do not travel with a test-jar):
+ *
+ * <pre>{@code
+ * <dependency>
+ *   <groupId>dev.sqlgit</groupId>
+ *   <artifactId>sqlgit-core</artifactId>
+ *   <type>test-jar</type>
+ *   <scope>test</scope>
+ * </dependency>
+ * }</pre>
+ *
+ * <p>Tests run no sleeps and assert no timings; the concurrency checks start a writer and read
+ * until it is done. Each test gets a fresh {@link #dir}.
  */
 public abstract class LogStoreContract {
   /** Set this system property to {@code true} to stream a million records. */

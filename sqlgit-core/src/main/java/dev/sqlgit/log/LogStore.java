@@ -9,9 +9,9 @@ import java.util.stream.Stream;
  * backend (a folder of JSONL files, a SQLite database, a relay server). In a cluster, a document is
  * one replica's log and a record is one log line (a JSON text without newline).
  *
- * <p>Records get consecutive seqs per document starting at 1, assigned by the store; seqs
- * continue across close and reopen, and {@link #replace} renumbers from 1. Each document has one
- * writer; readers may run concurrently with it and see whole records only.
+ * <p>Records get consecutive seqs per document starting at 1, assigned by the store; seqs continue
+ * across close and reopen, and {@link #replace} renumbers from 1. Each document has one writer (one
+ * store in one process); readers may run concurrently with it and see whole records only.
  *
  * <pre>{@code
  * try (LogStore logs = SqliteLogStore.open(Path.of("logs.db"), SqliteLogStore.Tables.DEFAULT)) {
@@ -22,29 +22,52 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p>Implementations are thread-safe. Failures throw {@link dev.sqlgit.StorageException}; a
- * failed write leaves nothing partial behind.
+ * <p>Records are opaque, non-blank strings without line breaks ({@code \n} or {@code \r}), so that
+ * every backend can keep them as one line of a JSONL file; a record that breaks this rule is
+ * refused with {@link IllegalArgumentException} and nothing is written. Document ids are non-empty;
+ * a backend may restrict them further (see {@link FolderLogStore}). Null arguments throw {@link
+ * NullPointerException}.
+ *
+ * <p>Implementations are thread-safe. Failures throw {@link dev.sqlgit.StorageException}; a failed
+ * write leaves nothing partial behind. Every method but {@link #close} throws {@link
+ * dev.sqlgit.ClosedException} once the store is closed.
  */
 public interface LogStore extends AutoCloseable {
 
   /**
-   * Appends {@code data} (one record, no newline) to {@code docId} durably and returns its seq.
-   * Creates the document when it does not exist.
+   * Appends {@code data} (one record, no line break, not blank) to {@code docId} durably and
+   * returns its seq: the document's previous last seq + 1. Creates the document when it does not
+   * exist.
+   *
+   * @throws IllegalArgumentException when {@code data} is blank or contains a line break, or the id
+   *     is not valid for this store
    */
   long append(String docId, String data);
 
   /**
    * Every record of {@code docId} in seq order, streamed (millions of records do not have to fit in
-   * memory). Close the stream. Empty for an unknown document.
+   * memory). Empty for an unknown document. The stream shows the document as it was when the call
+   * was made: a concurrent {@link #replace} is never seen half-done. Close the stream (it holds a
+   * file or a connection); {@link #close() closing the store} closes streams still open.
    */
   Stream<LogRecord> loadAll(String docId);
 
-  /** The records of {@code docId} with seq ≥ {@code fromSeq}, in seq order, streamed. */
+  /**
+   * The records of {@code docId} with seq ≥ {@code fromSeq}, in seq order, streamed like {@link
+   * #loadAll}. Empty when {@code fromSeq} is past the last record or the document is unknown.
+   *
+   * @throws IllegalArgumentException when {@code fromSeq < 1}
+   */
   Stream<LogRecord> loadFrom(String docId, long fromSeq);
 
   /**
-   * Atomically replaces every record of {@code docId} with {@code data}, numbered from 1: readers see
-   * the old records or the new ones, never a mix. Creates the document when missing.
+   * Atomically replaces every record of {@code docId} with {@code data}, numbered from 1: readers
+   * see the old records or the new ones, never a mix. Creates the document when missing (an empty
+   * list leaves an existing, empty document). Changes the document's {@link LogMeta#generation()}.
+   * The list is read once, in order, and may be large.
+   *
+   * @throws IllegalArgumentException when a record is blank or contains a line break; the document
+   *     is then left as it was
    */
   void replace(String docId, List<String> data);
 
@@ -54,10 +77,17 @@ public interface LogStore extends AutoCloseable {
   /** What the store knows of {@code docId}, or empty when it does not exist. */
   Optional<LogMeta> currentMeta(String docId);
 
-  /** The ids of the documents whose id starts with {@code prefix} (matched literally), sorted. */
+  /**
+   * The ids of the documents whose id starts with {@code prefix} (matched literally and
+   * case-sensitively: {@code %}, {@code _} and {@code \} are ordinary characters), sorted by {@link
+   * String#compareTo}. An empty prefix lists every document.
+   */
   List<String> listDocIds(String prefix);
 
-  /** Releases the store. Idempotent. */
+  /**
+   * Releases the store and closes streams still open (reading on from one then throws {@link
+   * dev.sqlgit.ClosedException}). Idempotent.
+   */
   @Override
   void close();
 }

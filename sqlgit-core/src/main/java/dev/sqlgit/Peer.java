@@ -4,7 +4,7 @@ import dev.sqlgit.internal.engine.ActionCatalog;
 import dev.sqlgit.internal.engine.Engine;
 import dev.sqlgit.internal.engine.MasterEngine;
 import dev.sqlgit.internal.engine.PeerEngine;
-import dev.sqlgit.internal.log.ClusterLayout;
+import dev.sqlgit.internal.engine.ClusterStorage;
 import dev.sqlgit.internal.sqlite.ReadOnlyDb;
 import dev.sqlgit.internal.sqlite.SqliteDb;
 import dev.sqlgit.internal.sqlite.SqliteErrors;
@@ -40,13 +40,15 @@ public final class Peer implements AutoCloseable {
   private final PeerOptions options;
   private final ActionCatalog actions;
   private final Engine engine;
+  private final ClusterStorage cluster;
   private final ReentrantLock writer = new ReentrantLock();
   private final Db readView;
   private volatile boolean closed;
 
-  private Peer(PeerOptions options, ActionCatalog actions, Engine engine) {
+  private Peer(PeerOptions options, ActionCatalog actions, ClusterStorage cluster, Engine engine) {
     this.options = options;
     this.actions = actions;
+    this.cluster = cluster;
     this.engine = engine;
     this.readView =
         new ReadOnlyDb(
@@ -77,13 +79,21 @@ public final class Peer implements AutoCloseable {
         throw SqliteErrors.io("cannot create state folder", dir, e);
       }
     });
-    ClusterLayout layout = new ClusterLayout(options.root());
+    ClusterStorage cluster =
+        options.rootFolder().isPresent()
+            ? ClusterStorage.folder(options.root())
+            : ClusterStorage.in(options.logStore());
     ActionCatalog actions = options.actions().catalog();
-    Engine engine =
-        options.isMaster()
-            ? MasterEngine.open(layout, options.masterId(), actions)
-            : PeerEngine.open(layout, options.peerId(), options.masterId(), actions);
-    return new Peer(options, actions, engine);
+    try {
+      Engine engine =
+          options.isMaster()
+              ? MasterEngine.open(cluster, options.masterId(), actions)
+              : PeerEngine.open(cluster, options.peerId(), options.masterId(), actions);
+      return new Peer(options, actions, cluster, engine);
+    } catch (RuntimeException | Error e) {
+      cluster.close();
+      throw e;
+    }
   }
 
   /**
@@ -161,7 +171,11 @@ public final class Peer implements AutoCloseable {
     try {
       if (!closed) {
         closed = true;
-        engine.close();
+        try {
+          engine.close();
+        } finally {
+          cluster.close();
+        }
       }
     } finally {
       writer.unlock();
@@ -190,6 +204,6 @@ public final class Peer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Peer[" + options.peerId() + (isMaster() ? ", master" : "") + " @ " + options.root() + "]";
+    return "Peer[" + options.peerId() + (isMaster() ? ", master" : "") + " @ " + cluster.describe() + "]";
   }
 }

@@ -1,6 +1,7 @@
 package dev.sqlgit;
 
 import dev.sqlgit.internal.log.ClusterLayout;
+import dev.sqlgit.log.LogStore;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,10 +20,16 @@ import java.util.Optional;
  *
  * <p>Peer ids are 1–64 characters of letters, digits, {@code _} and {@code -}.
  */
-public record PeerOptions(Path root, String peerId, String masterId, ActionRegistry actions, Path stateDir) {
+public record PeerOptions(
+    Path root, LogStore logStore, String peerId, String masterId, ActionRegistry actions, Path stateDir) {
 
   public PeerOptions {
-    Objects.requireNonNull(root, "root (the cluster folder)");
+    if (root == null && logStore == null) {
+      throw new NullPointerException("root (a cluster folder) or logStore (a cluster kept in a LogStore)");
+    }
+    if (root != null && logStore != null) {
+      throw new IllegalArgumentException("give root or logStore, not both");
+    }
     Objects.requireNonNull(actions, "actions");
     ClusterLayout.checkPeerId(peerId, "peerId");
     ClusterLayout.checkPeerId(masterId, "masterId");
@@ -31,6 +38,11 @@ public record PeerOptions(Path root, String peerId, String masterId, ActionRegis
   /** Starts an empty builder. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The cluster folder, when the cluster lives in one. */
+  public Optional<Path> rootFolder() {
+    return Optional.ofNullable(root);
   }
 
   /** The local state folder, when one was given. */
@@ -46,6 +58,7 @@ public record PeerOptions(Path root, String peerId, String masterId, ActionRegis
   /** Collects options; not thread-safe. */
   public static final class Builder {
     private Path root;
+    private LogStore logStore;
     private String peerId;
     private String masterId;
     private ActionRegistry actions;
@@ -53,9 +66,19 @@ public record PeerOptions(Path root, String peerId, String masterId, ActionRegis
 
     private Builder() {}
 
-    /** The cluster root folder, shared through a file syncer. Required. */
+    /** The cluster root folder, shared through a file syncer. Give this or {@link #logStore}. */
     public Builder root(Path root) {
       this.root = root;
+      return this;
+    }
+
+    /**
+     * Keeps the cluster in {@code logs} instead of a folder (for example a shared {@code
+     * SqliteLogStore}): one document per replica's log, plus the snapshot. The caller owns the
+     * store and closes it after the peer. Give this or {@link #root}.
+     */
+    public Builder logStore(LogStore logs) {
+      this.logStore = logs;
       return this;
     }
 
@@ -88,7 +111,7 @@ public record PeerOptions(Path root, String peerId, String masterId, ActionRegis
     }
 
     public PeerOptions build() {
-      return new PeerOptions(root, peerId, masterId, actions, stateDir);
+      return new PeerOptions(root, logStore, peerId, masterId, actions, stateDir);
     }
   }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sqlgit.internal.engine.Engine;
 import dev.sqlgit.internal.engine.MasterEngine;
 import dev.sqlgit.internal.engine.PeerEngine;
-import dev.sqlgit.internal.log.ClusterLayout;
+import dev.sqlgit.internal.engine.ClusterStorage;
 import dev.sqlgit.testing.Bank;
 import dev.sqlgit.testing.FileSyncer;
 import java.nio.file.Path;
@@ -38,11 +38,11 @@ class ChangedTablesTest {
 
 
   private Engine master() {
-    return MasterEngine.open(new ClusterLayout(dir.resolve("m")), "m", actions.catalog());
+    return MasterEngine.open(ClusterStorage.folder(dir.resolve("m")), "m", actions.catalog());
   }
 
   private Engine peer() {
-    return PeerEngine.open(new ClusterLayout(dir.resolve("p")), "p", "m", actions.catalog());
+    return PeerEngine.open(ClusterStorage.folder(dir.resolve("p")), "p", "m", actions.catalog());
   }
 
   private static com.fasterxml.jackson.databind.JsonNode json(String text) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.sqlgit.PeerAction;
+import dev.sqlgit.internal.log.JsonlFile;
 import dev.sqlgit.internal.log.LogCodec;
 import dev.sqlgit.internal.log.PeerLog;
 import dev.sqlgit.internal.log.PeerLogEntry;
@@ -181,7 +182,7 @@ class FolderLogStoreTest {
     PeerLogEntry ack = new PeerLogEntry.MasterAck(3, 1);
     try (FolderLogStore store = FolderLogStore.open(root)) {
       store.append("alice", LogCodec.encode(action));
-      PeerLog.append(log("alice"), ack);
+      JsonlFile.append(log("alice"), java.util.List.of(LogCodec.encode(ack))); // a raw line writer
 
       assertThat(PeerLog.read(log("alice"))).containsExactly(action, ack);
       assertThat(LogStoreFixtures.data(store, "alice"))

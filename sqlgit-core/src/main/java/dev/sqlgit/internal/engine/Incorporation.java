@@ -3,7 +3,6 @@ package dev.sqlgit.internal.engine;
 import dev.sqlgit.MasterAction;
 import dev.sqlgit.PeerAction;
 import dev.sqlgit.Source;
-import dev.sqlgit.internal.log.PeerLog;
 import dev.sqlgit.internal.log.PeerLogEntry;
 import dev.sqlgit.SchemaTooNewException;
 import java.util.LinkedHashMap;
@@ -38,7 +37,7 @@ final class Incorporation {
   Counts run(List<String> peers) {
     Map<String, List<PeerLogEntry>> logs = new LinkedHashMap<>();
     for (String peer : peers) {
-      logs.put(peer, PeerLog.read(master.layout().logOf(peer)));
+      logs.put(peer, master.cluster().readPeerLog(peer));
     }
     refuseNewerSchemas(logs);
     logs.forEach(this::incorporate);

@@ -8,14 +8,10 @@ import dev.sqlgit.Resolver;
 import dev.sqlgit.Source;
 import dev.sqlgit.SyncReport;
 import dev.sqlgit.UnknownActionException;
-import dev.sqlgit.internal.log.ClusterLayout;
-import dev.sqlgit.internal.log.JsonlFile;
 import dev.sqlgit.internal.log.MasterLog;
 import dev.sqlgit.internal.log.MasterLogEntry;
-import dev.sqlgit.internal.log.SnapshotFile;
 import dev.sqlgit.internal.sqlite.Footprint;
 import dev.sqlgit.internal.sqlite.SqliteDb;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,10 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class MasterEngine implements Engine {
   private static final Logger LOG = LoggerFactory.getLogger(MasterEngine.class);
 
-  private final ClusterLayout layout;
+  private final ClusterStorage cluster;
   private final String masterId;
   private final ActionCatalog actions;
-  private final Path logFile;
   private final MasterHistory history;
   private final StateHolder state;
   /** Every line of the master log, in order, for the rewrite at squash time. */
@@ -46,16 +41,15 @@ public final class MasterEngine implements Engine {
   private final ChangedTables changed = new ChangedTables();
 
   private MasterEngine(
-      ClusterLayout layout,
+      ClusterStorage cluster,
       String masterId,
       ActionCatalog actions,
       MasterHistory history,
       StateDb initial,
       List<MasterLogEntry> entries) {
-    this.layout = layout;
+    this.cluster = cluster;
     this.masterId = masterId;
     this.actions = actions;
-    this.logFile = layout.logOf(masterId);
     this.history = history;
     this.state = new StateHolder(initial);
     this.entries = new ArrayList<>(entries);
@@ -67,32 +61,30 @@ public final class MasterEngine implements Engine {
     }
   }
 
-  public static MasterEngine open(ClusterLayout layout, String masterId, ActionCatalog actions) {
-    layout.create();
-    Path logFile = layout.logOf(masterId);
-    long torn = JsonlFile.repairTail(logFile);
+  public static MasterEngine open(ClusterStorage cluster, String masterId, ActionCatalog actions) {
+    long torn = cluster.repairOwnLog(masterId);
     if (torn > 0) {
-      LOG.warn("{}: removed a torn last line ({} bytes) left by a crash mid-append", logFile, torn);
+      LOG.warn("{}: removed a torn last line ({} bytes) left by a crash mid-append", cluster.describe(masterId), torn);
     }
-    JsonlFile.createIfMissing(logFile);
-    MasterLog log = MasterLog.read(logFile);
-    byte[] image = SnapshotFile.read(layout.snapshot()).orElse(null);
+    cluster.ensureLog(masterId);
+    MasterLog log = cluster.readMasterLog(masterId);
+    byte[] image = cluster.readSnapshot().orElse(null);
     long snapshotHead = SnapshotImage.headOf(image);
     if (log.snapshotMarker() > snapshotHead) {
       throw new IntegrityException(
-          layout.snapshot() + " is at seq " + snapshotHead + " but the master log was squashed to "
+          "the snapshot of " + cluster.describe() + " is at seq " + snapshotHead + " but the master log was squashed to "
               + log.snapshotMarker() + "; restore the snapshot that goes with this log");
     }
     if (log.head() < snapshotHead) {
       throw new IntegrityException(
-          logFile + " ends at seq " + log.head() + ", behind the snapshot at " + snapshotHead);
+          cluster.describe(masterId) + " ends at seq " + log.head() + ", behind the snapshot at " + snapshotHead);
     }
     // A crash between writing the snapshot and trimming the log leaves actions the snapshot covers.
     MasterHistory history =
         new MasterHistory(
             actions, SnapshotImage.stateOf(image, actions.migrations()), snapshotHead, log.actions());
     StateDb initial = history.stateAt(history.head(), null);
-    return new MasterEngine(layout, masterId, actions, history, initial, log.entries());
+    return new MasterEngine(cluster, masterId, actions, history, initial, log.entries());
   }
 
   @Override
@@ -115,7 +107,7 @@ public final class MasterEngine implements Engine {
             current.inTransaction(
                 () -> {
                   footprint[0] = current.apply(action, false);
-                  MasterLog.append(logFile, List.of(entry));
+                  cluster.append(masterId, entry);
                 }));
     history.append(action, footprint[0].writes());
     entries.add(entry);
@@ -133,13 +125,13 @@ public final class MasterEngine implements Engine {
   }
 
   List<String> otherPeers() {
-    List<String> peers = new ArrayList<>(layout.peerIds());
+    List<String> peers = new ArrayList<>(cluster.replicaIds());
     peers.remove(masterId);
     return peers;
   }
 
-  ClusterLayout layout() {
-    return layout;
+  ClusterStorage cluster() {
+    return cluster;
   }
 
   StateDb current() {
@@ -159,7 +151,7 @@ public final class MasterEngine implements Engine {
       return;
     }
     MasterLogEntry.PeerAck ack = new MasterLogEntry.PeerAck(peer, masterSeq);
-    MasterLog.append(logFile, List.of(ack));
+    cluster.append(masterId, ack);
     entries.add(ack);
     acks.put(peer, masterSeq);
   }
@@ -185,7 +177,7 @@ public final class MasterEngine implements Engine {
     try (StateDb at = history.stateAt(min, null)) {
       state = at.image();
     }
-    SnapshotFile.write(layout.snapshot(), SnapshotImage.withHead(state, min));
+    cluster.writeSnapshot(SnapshotImage.withHead(state, min));
     List<MasterLogEntry> trimmed = new ArrayList<>();
     trimmed.add(new MasterLogEntry.Snapshot(min));
     for (MasterLogEntry e : entries) {
@@ -194,7 +186,7 @@ public final class MasterEngine implements Engine {
         trimmed.add(e);
       }
     }
-    MasterLog.rewrite(logFile, trimmed);
+    cluster.rewriteMasterLog(masterId, trimmed);
     entries.clear();
     entries.addAll(trimmed);
     history.squashTo(min, state);

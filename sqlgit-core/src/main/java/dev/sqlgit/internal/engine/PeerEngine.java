@@ -8,14 +8,9 @@ import dev.sqlgit.PeerAction;
 import dev.sqlgit.Resolver;
 import dev.sqlgit.SyncReport;
 import dev.sqlgit.UnknownActionException;
-import dev.sqlgit.internal.log.ClusterLayout;
-import dev.sqlgit.internal.log.JsonlFile;
 import dev.sqlgit.internal.log.MasterLog;
-import dev.sqlgit.internal.log.PeerLog;
 import dev.sqlgit.internal.log.PeerLogEntry;
-import dev.sqlgit.internal.log.SnapshotFile;
 import dev.sqlgit.internal.sqlite.SqliteDb;
-import java.nio.file.Path;
 import dev.sqlgit.MasterAction;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,11 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class PeerEngine implements Engine {
   private static final Logger LOG = LoggerFactory.getLogger(PeerEngine.class);
 
-  private final ClusterLayout layout;
+  private final ClusterStorage cluster;
   private final String peerId;
   private final String masterId;
   private final ActionCatalog actions;
-  private final Path ownLog;
   private final StateHolder state;
   private List<PeerAction> own;
   private long integratedHead;
@@ -50,25 +44,22 @@ public final class PeerEngine implements Engine {
   private final ChangedTables changed = new ChangedTables();
 
   private PeerEngine(
-      ClusterLayout layout, String peerId, String masterId, ActionCatalog actions, StateDb initial) {
-    this.layout = layout;
+      ClusterStorage cluster, String peerId, String masterId, ActionCatalog actions, StateDb initial) {
+    this.cluster = cluster;
     this.peerId = peerId;
     this.masterId = masterId;
     this.actions = actions;
-    this.ownLog = layout.logOf(peerId);
     this.state = new StateHolder(initial);
   }
 
-  public static PeerEngine open(ClusterLayout layout, String peerId, String masterId, ActionCatalog actions) {
-    layout.create();
-    Path ownLog = layout.logOf(peerId);
-    long torn = JsonlFile.repairTail(ownLog);
+  public static PeerEngine open(ClusterStorage cluster, String peerId, String masterId, ActionCatalog actions) {
+    long torn = cluster.repairOwnLog(peerId);
     if (torn > 0) {
-      LOG.warn("{}: removed a torn last line ({} bytes) left by a crash mid-append", ownLog, torn);
+      LOG.warn("{}: removed a torn last line ({} bytes) left by a crash mid-append", cluster.describe(peerId), torn);
     }
-    JsonlFile.createIfMissing(ownLog);
-    List<PeerLogEntry> entries = PeerLog.read(ownLog);
-    MasterHistory history = readHistory(layout, masterId, actions);
+    cluster.ensureLog(peerId);
+    List<PeerLogEntry> entries = cluster.readPeerLog(peerId);
+    MasterHistory history = readHistory(cluster, masterId, actions);
 
     List<PeerAction> own = new ArrayList<>();
     PeerLogEntry.MasterAck lastAck = null;
@@ -104,9 +95,9 @@ public final class PeerEngine implements Engine {
     } catch (RuntimeException e) {
       initial.close();
       throw new IntegrityException(
-          ownLog + ": a pending action no longer applies on replay; actions must be deterministic", e);
+          cluster.describe(peerId) + ": a pending action no longer applies on replay; actions must be deterministic", e);
     }
-    PeerEngine engine = new PeerEngine(layout, peerId, masterId, actions, initial);
+    PeerEngine engine = new PeerEngine(cluster, peerId, masterId, actions, initial);
     engine.own = own;
     engine.pendingTables.putAll(pendingTables);
     engine.integratedHead = integrated;
@@ -116,9 +107,9 @@ public final class PeerEngine implements Engine {
   }
 
   /** Reads snapshot + master log as this replica's root has them; throws on file-sync lag. */
-  static MasterHistory readHistory(ClusterLayout layout, String masterId, ActionCatalog actions) {
-    MasterLog masterLog = MasterLog.read(layout.logOf(masterId));
-    byte[] image = SnapshotFile.read(layout.snapshot()).orElse(null);
+  static MasterHistory readHistory(ClusterStorage cluster, String masterId, ActionCatalog actions) {
+    MasterLog masterLog = cluster.readMasterLog(masterId);
+    byte[] image = cluster.readSnapshot().orElse(null);
     long snapshotHead = SnapshotImage.headOf(image);
     if (masterLog.snapshotMarker() > snapshotHead) {
       throw new FileSyncLagException(snapshotHead, masterLog.snapshotMarker());
@@ -141,7 +132,7 @@ public final class PeerEngine implements Engine {
             current.inTransaction(
                 () -> {
                   written.addAll(current.apply(action, false).writtenTables());
-                  PeerLog.append(ownLog, new PeerLogEntry.Action(action));
+                  cluster.append(peerId, new PeerLogEntry.Action(action));
                 }));
     own.add(action);
     pendingTables.put(action.seq(), written);
@@ -152,7 +143,7 @@ public final class PeerEngine implements Engine {
 
   @Override
   public SyncReport sync(Resolver resolver) {
-    MasterHistory history = readHistory(layout, masterId, actions);
+    MasterHistory history = readHistory(cluster, masterId, actions);
     if (history.head() < integratedHead) {
       throw new MasterLogBehindException(history.head(), integratedHead);
     }
@@ -166,7 +157,7 @@ public final class PeerEngine implements Engine {
     }
     log.add(new PeerLogEntry.MasterAck(result.head(), result.nextSeq() - 1));
     try {
-      PeerLog.rewrite(ownLog, log);
+      cluster.rewritePeerLog(peerId, log);
     } catch (RuntimeException e) {
       result.state().close();
       throw e;

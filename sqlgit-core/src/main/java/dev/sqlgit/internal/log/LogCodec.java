@@ -8,7 +8,6 @@ import dev.sqlgit.IntegrityException;
 import dev.sqlgit.MasterAction;
 import dev.sqlgit.PeerAction;
 import dev.sqlgit.Source;
-import java.nio.file.Path;
 
 /** JSON lines to log entries and back, exactly in the SPEC §1 format. */
 public final class LogCodec {
@@ -62,7 +61,7 @@ public final class LogCodec {
     return n.toString();
   }
 
-  public static PeerLogEntry decodePeer(Path file, JsonLine line) {
+  public static PeerLogEntry decodePeer(String file, JsonLine line) {
     JsonNode n = parse(file, line);
     String kind = text(n, "kind", file, line);
     switch (kind) {
@@ -84,7 +83,7 @@ public final class LogCodec {
     }
   }
 
-  public static MasterLogEntry decodeMaster(Path file, JsonLine line) {
+  public static MasterLogEntry decodeMaster(String file, JsonLine line) {
     JsonNode n = parse(file, line);
     String kind = text(n, "kind", file, line);
     switch (kind) {
@@ -111,7 +110,7 @@ public final class LogCodec {
     }
   }
 
-  private static JsonNode parse(Path file, JsonLine line) {
+  private static JsonNode parse(String file, JsonLine line) {
     try {
       JsonNode n = JSON.readTree(line.text());
       if (n == null || !n.isObject()) {
@@ -123,7 +122,7 @@ public final class LogCodec {
     }
   }
 
-  private static int schema(JsonNode n, Path file, JsonLine line) {
+  private static int schema(JsonNode n, String file, JsonLine line) {
     return n.has("schema") ? Math.toIntExact(nonNegative(n, "schema", file, line)) : 0;
   }
 
@@ -132,7 +131,7 @@ public final class LogCodec {
     return p == null ? JSON.nullNode() : p;
   }
 
-  private static String text(JsonNode n, String field, Path file, JsonLine line) {
+  private static String text(JsonNode n, String field, String file, JsonLine line) {
     JsonNode v = n.get(field);
     if (v == null || !v.isTextual()) {
       throw bad(file, line, "missing or non-text '" + field + "'");
@@ -140,7 +139,7 @@ public final class LogCodec {
     return v.asText();
   }
 
-  private static long nonNegative(JsonNode n, String field, Path file, JsonLine line) {
+  private static long nonNegative(JsonNode n, String field, String file, JsonLine line) {
     JsonNode v = n.get(field);
     if (v == null || !v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0) {
       throw bad(file, line, "missing or invalid '" + field + "' (a non-negative integer)");
@@ -148,7 +147,7 @@ public final class LogCodec {
     return v.asLong();
   }
 
-  private static long positive(JsonNode n, String field, Path file, JsonLine line) {
+  private static long positive(JsonNode n, String field, String file, JsonLine line) {
     long v = nonNegative(n, field, file, line);
     if (v < 1) {
       throw bad(file, line, "'" + field + "' must be >= 1");
@@ -156,11 +155,11 @@ public final class LogCodec {
     return v;
   }
 
-  private static IntegrityException bad(Path file, JsonLine line, String what) {
+  private static IntegrityException bad(String file, JsonLine line, String what) {
     return new IntegrityException(where(file, line) + ": " + what);
   }
 
-  static String where(Path file, JsonLine line) {
+  static String where(String file, JsonLine line) {
     return file + " line " + line.number();
   }
 }

@@ -17,27 +17,28 @@ public record MasterLog(long snapshotMarker, List<MasterLogEntry> entries, List<
     actions = List.copyOf(actions);
   }
 
-  public static MasterLog empty() {
-    return new MasterLog(0, List.of(), List.of());
-  }
-
   /** The newest master seq in the log, or the marker when the log holds no action. */
   public long head() {
     return actions.isEmpty() ? snapshotMarker : actions.get(actions.size() - 1).seq();
   }
 
-  /** Reads and validates {@code file}; a missing file is an empty log. */
+  /** Reads and validates a master log file of a cluster folder; a missing file is an empty log. */
   public static MasterLog read(Path file) {
+    return parse(JsonlFile.read(file), file.toString());
+  }
+
+  /** Parses and validates the complete lines of a master log; {@code where} names it in errors. */
+  public static MasterLog parse(List<JsonLine> lines, String where) {
     long marker = 0;
     List<MasterLogEntry> entries = new ArrayList<>();
     List<MasterAction> actions = new ArrayList<>();
     boolean first = true;
-    for (JsonLine line : JsonlFile.read(file)) {
-      MasterLogEntry entry = LogCodec.decodeMaster(file, line);
+    for (JsonLine line : lines) {
+      MasterLogEntry entry = LogCodec.decodeMaster(where, line);
       if (entry instanceof MasterLogEntry.Snapshot) {
         if (!first) {
           throw new IntegrityException(
-              LogCodec.where(file, line) + ": a snapshot marker may only be the first line");
+              LogCodec.where(where, line) + ": a snapshot marker may only be the first line");
         }
         marker = ((MasterLogEntry.Snapshot) entry).masterSeq();
       } else if (entry instanceof MasterLogEntry.Action) {
@@ -45,7 +46,7 @@ public record MasterLog(long snapshotMarker, List<MasterLogEntry> entries, List<
         long expected = actions.isEmpty() ? marker + 1 : actions.get(actions.size() - 1).seq() + 1;
         if (a.seq() != expected) {
           throw new IntegrityException(
-              LogCodec.where(file, line) + ": master seq " + a.seq() + " where " + expected + " was expected");
+              LogCodec.where(where, line) + ": master seq " + a.seq() + " where " + expected + " was expected");
         }
         actions.add(a);
       }
@@ -55,19 +56,12 @@ public record MasterLog(long snapshotMarker, List<MasterLogEntry> entries, List<
     return new MasterLog(marker, entries, actions);
   }
 
-  public static void append(Path file, List<MasterLogEntry> entries) {
+  /** The log lines of {@code entries}. */
+  public static List<String> lines(List<MasterLogEntry> entries) {
     List<String> lines = new ArrayList<>(entries.size());
     for (MasterLogEntry e : entries) {
       lines.add(LogCodec.encode(e));
     }
-    JsonlFile.append(file, lines);
-  }
-
-  public static void rewrite(Path file, List<MasterLogEntry> entries) {
-    List<String> lines = new ArrayList<>(entries.size());
-    for (MasterLogEntry e : entries) {
-      lines.add(LogCodec.encode(e));
-    }
-    JsonlFile.rewrite(file, lines);
+    return lines;
   }
 }

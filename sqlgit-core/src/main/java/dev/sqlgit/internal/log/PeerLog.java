@@ -4,28 +4,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads and writes a peer's own log ({@code peers/<id>.jsonl} of a non-master peer). */
+/** Parses and encodes a peer's own log (the log of a non-master replica). */
 public final class PeerLog {
   private PeerLog() {}
 
-  /** The entries of {@code file} in file order; a missing file has none. */
+  /** The entries of a peer log file of a cluster folder; a missing file has none. */
   public static List<PeerLogEntry> read(Path file) {
+    return parse(JsonlFile.read(file), file.toString());
+  }
+
+  /** The entries of the complete lines of a peer log, in order; {@code where} names it in errors. */
+  public static List<PeerLogEntry> parse(List<JsonLine> lines, String where) {
     List<PeerLogEntry> entries = new ArrayList<>();
-    for (JsonLine line : JsonlFile.read(file)) {
-      entries.add(LogCodec.decodePeer(file, line));
+    for (JsonLine line : lines) {
+      entries.add(LogCodec.decodePeer(where, line));
     }
     return entries;
   }
 
-  public static void append(Path file, PeerLogEntry entry) {
-    JsonlFile.append(file, List.of(LogCodec.encode(entry)));
-  }
-
-  public static void rewrite(Path file, List<PeerLogEntry> entries) {
+  /** The log lines of {@code entries}. */
+  public static List<String> lines(List<PeerLogEntry> entries) {
     List<String> lines = new ArrayList<>(entries.size());
     for (PeerLogEntry e : entries) {
       lines.add(LogCodec.encode(e));
     }
-    JsonlFile.rewrite(file, lines);
+    return lines;
   }
 }

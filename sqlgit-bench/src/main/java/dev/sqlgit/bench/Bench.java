@@ -18,6 +18,7 @@ public final class Bench {
     Map<String, Consumer<PrintStream>> suites = new LinkedHashMap<>();
     suites.put("sync", SyncBench::run);
     suites.put("storage", StorageBench::run);
+    suites.put("logstore", LogStoreBench::run);
     return suites;
   }
 

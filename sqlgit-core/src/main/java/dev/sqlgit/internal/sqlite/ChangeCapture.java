@@ -10,7 +10,8 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * Row-level write sets captured by SQLite itself: temp triggers on every user table record the
+ * Row-level write sets captured by SQLite itself (and, while an {@link UndoJournal} step is open,
+ * each row's pre-image for undo): temp triggers on every user table record the
  * primary key of each inserted, updated (old and new key) and deleted row into {@code
  * temp._sqlgit_writes}. Triggers see writes made by application triggers and cascades too. A
  * statement that changes the schema marks the tables it created, altered or dropped as written
@@ -87,6 +88,7 @@ final class ChangeCapture {
 
   private void install() {
     db.internalExec("CREATE TEMP TABLE IF NOT EXISTS _sqlgit_writes(tbl TEXT NOT NULL, k TEXT NOT NULL)");
+    UndoJournal.createTables(db);
     for (Row r :
         db.internalQuery(
             "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE '\\_sqlgit\\_w%' ESCAPE '\\'")) {
@@ -98,19 +100,27 @@ final class ChangeCapture {
       String target = "main." + Schema.quote(table.getValue());
       String name = "_sqlgit_w" + (i++) + "_";
       String tbl = "'" + table.getKey().replace("'", "''") + "'";
+      String image = UndoJournal.rowImage(db, table.getValue(), "OLD");
+      // INSERT OR REPLACE deletes the row holding the key without firing delete triggers: journal it first.
+      db.internalExec(
+          "CREATE TEMP TRIGGER " + name + "b BEFORE INSERT ON " + target + " BEGIN "
+              + UndoJournal.recordDisplaced(tbl, target, keys, UndoJournal.rowImage(db, table.getValue(), "o")) + " END");
       db.internalExec(
           "CREATE TEMP TRIGGER " + name + "i AFTER INSERT ON " + target + " BEGIN INSERT INTO _sqlgit_writes VALUES ("
-              + tbl + ", " + keyExpr("NEW", keys) + "); END");
+              + tbl + ", " + keyExpr("NEW", keys) + "); "
+              + UndoJournal.record(tbl, "'I'", keyExpr("NEW", keys), "NULL", "NULL") + " END");
       db.internalExec(
           "CREATE TEMP TRIGGER " + name + "u AFTER UPDATE ON " + target + " BEGIN INSERT INTO _sqlgit_writes VALUES ("
-              + tbl + ", " + keyExpr("OLD", keys) + "), (" + tbl + ", " + keyExpr("NEW", keys) + "); END");
+              + tbl + ", " + keyExpr("OLD", keys) + "), (" + tbl + ", " + keyExpr("NEW", keys) + "); "
+              + UndoJournal.record(tbl, "'U'", keyExpr("NEW", keys), keyExpr("OLD", keys), image) + " END");
       db.internalExec(
           "CREATE TEMP TRIGGER " + name + "d AFTER DELETE ON " + target + " BEGIN INSERT INTO _sqlgit_writes VALUES ("
-              + tbl + ", " + keyExpr("OLD", keys) + "); END");
+              + tbl + ", " + keyExpr("OLD", keys) + "); "
+              + UndoJournal.record(tbl, "'D'", keyExpr("OLD", keys), "NULL", image) + " END");
     }
   }
 
-  private static String keyExpr(String row, List<String> keys) {
+  static String keyExpr(String row, List<String> keys) {
     StringJoiner j = new StringJoiner(", ", "json_array(", ")");
     for (String k : keys) {
       j.add("quote(" + row + "." + Schema.quote(k) + ")");

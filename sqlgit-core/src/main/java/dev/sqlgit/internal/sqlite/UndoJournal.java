@@ -1,0 +1,258 @@
+package dev.sqlgit.internal.sqlite;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sqlgit.Row;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * A row-level undo journal, captured by SQLite itself: while a step is open (a master entry, an own
+ * pending action), the change-capture triggers record every row a statement inserts, updates or
+ * deletes, with its pre-image as SQL literals ({@code quote()}), trigger and cascade writes
+ * included. {@link #undoAfter} walks it back, newest first, to reach an older state in place, with
+ * no copy of the database.
+ *
+ * <p>Undoing must not fire the application's triggers again (a balance trigger would apply twice):
+ * it drops them, restores the rows, and recreates them from their SQL, all inside one savepoint.
+ * Rows come back by UPDATE where they still exist, so no foreign-key cascade fires; foreign keys
+ * are deferred meanwhile, since the walk passes through the same intermediate states as history
+ * did. The journal lives in TEMP: it is invisible to the application and never part of a snapshot.
+ * A step that changed the schema cannot be crossed ({@link #canUndoAfter} says so).
+ *
+ * <p>One per connection, confined to the engine's writer; steps must increase.
+ */
+public final class UndoJournal {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ROWID = "_rowid_";
+
+  private final SqliteDb db;
+
+  public UndoJournal(SqliteDb db) {
+    this.db = db;
+    createTables(db);
+  }
+
+  static void createTables(SqliteDb db) {
+    db.internalExec(
+        "CREATE TEMP TABLE IF NOT EXISTS _sqlgit_undo(id INTEGER PRIMARY KEY, step INTEGER NOT NULL,"
+            + " tbl TEXT NOT NULL, op TEXT NOT NULL, k TEXT NOT NULL, old_k TEXT, old_row TEXT)");
+    db.internalExec(
+        "CREATE TEMP TABLE IF NOT EXISTS _sqlgit_step(step INTEGER PRIMARY KEY, schema_hash TEXT NOT NULL,"
+            + " open INTEGER NOT NULL)");
+  }
+
+  /** The trigger statement that journals one row change while a step is open. */
+  static String record(String tbl, String op, String key, String oldKey, String oldRow) {
+    return "INSERT INTO _sqlgit_undo(step, tbl, op, k, old_k, old_row) SELECT step, "
+        + tbl + ", " + op + ", " + key + ", " + oldKey + ", " + oldRow
+        + " FROM _sqlgit_step WHERE open = 1;";
+  }
+
+  /**
+   * The trigger statement that journals, before an insert, the row that currently holds the new
+   * key ({@code o}): INSERT OR REPLACE removes it without firing a delete trigger.
+   */
+  static String recordDisplaced(String tbl, String target, List<String> keys, String image) {
+    StringJoiner match = new StringJoiner(" AND ");
+    for (String k : keys) {
+      match.add("o." + Schema.quote(k) + " IS NEW." + Schema.quote(k));
+    }
+    return "INSERT INTO _sqlgit_undo(step, tbl, op, k, old_k, old_row) SELECT s.step, "
+        + tbl + ", 'D', " + ChangeCapture.keyExpr("o", keys) + ", NULL, " + image
+        + " FROM _sqlgit_step s, " + target + " o WHERE s.open = 1 AND " + match + ";";
+  }
+
+  /** The SQL expression of a row's image: {@code json_object(col, quote(<row>.col), …)}. */
+  static String rowImage(SqliteDb db, String table, String row) {
+    StringJoiner j = new StringJoiner(", ", "json_object(", ")");
+    if (hasHiddenRowid(db, table)) {
+      j.add("'" + ROWID + "', quote(" + row + ".rowid)");
+    }
+    for (String column : columns(db, table)) {
+      j.add("'" + column.replace("'", "''") + "', quote(" + row + "." + Schema.quote(column) + ")");
+    }
+    return j.toString();
+  }
+
+  /** Opens step {@code step}: writes from now on are journaled under it. */
+  public void begin(long step) {
+    db.internalExec("UPDATE _sqlgit_step SET open = 0");
+    db.internalExec(
+        "INSERT INTO _sqlgit_step(step, schema_hash, open) VALUES (?, ?, 1)"
+            + " ON CONFLICT(step) DO UPDATE SET open = 1",
+        step, schemaHash());
+  }
+
+  /** Closes the open step; later writes are not journaled. */
+  public void end() {
+    db.internalExec("UPDATE _sqlgit_step SET open = 0");
+  }
+
+  /** Whether every step after {@code step} can be undone: none of them changed the schema. */
+  public boolean canUndoAfter(long step) {
+    List<Row> first = db.internalQuery(
+        "SELECT schema_hash FROM _sqlgit_step WHERE step > ? ORDER BY step LIMIT 1", step);
+    return first.isEmpty() || first.get(0).getString("schema_hash").equals(schemaHash());
+  }
+
+  /**
+   * Reverts every journaled change of the steps after {@code step}, newest first, and forgets them.
+   * Runs in a savepoint of its own; callers usually hold an outer one to roll the undo back.
+   */
+  public void undoAfter(long step) {
+    if (!canUndoAfter(step)) {
+      throw new IllegalStateException("a step after " + step + " changed the schema; it cannot be undone");
+    }
+    List<Row> changes = db.internalQuery(
+        "SELECT tbl, op, k, old_k, old_row FROM _sqlgit_undo WHERE step > ? ORDER BY id DESC", step);
+    try {
+      db.savepoint(() -> {
+        end();
+        if (!changes.isEmpty()) {
+          revert(changes);
+        }
+        db.internalExec("DELETE FROM _sqlgit_undo WHERE step > ?", step);
+        db.internalExec("DELETE FROM _sqlgit_step WHERE step > ?", step);
+        return null;
+      });
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Forgets the journal of steps up to {@code step} (no state needs them any more). */
+  public void forgetUpTo(long step) {
+    db.internalExec("DELETE FROM _sqlgit_undo WHERE step <= ?", step);
+    db.internalExec("DELETE FROM _sqlgit_step WHERE step <= ?", step);
+  }
+
+  /** Number of journaled row changes (for tests and bounds). */
+  public long size() {
+    return db.scalar("SELECT count(*) FROM temp._sqlgit_undo");
+  }
+
+  private void revert(List<Row> changes) {
+    List<Row> triggers = db.internalQuery(
+        "SELECT name, sql FROM main.sqlite_schema WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY rowid");
+    db.internalExec("PRAGMA defer_foreign_keys = ON");
+    for (Row t : triggers) {
+      db.internalExec("DROP TRIGGER main." + Schema.quote(t.getString("name")));
+    }
+    Map<String, String> tables = Schema.tables(db);
+    for (Row change : changes) {
+      String table = tables.get(change.getString("tbl"));
+      List<String> keyColumns = Schema.keyColumns(db, table);
+      String where = where(keyColumns, change.getString("k"));
+      switch (change.getString("op")) {
+        case "I":
+          db.internalExec("DELETE FROM " + Schema.quote(table) + " WHERE " + where);
+          break;
+        case "U":
+          db.internalExec("UPDATE " + Schema.quote(table) + " SET " + assignments(change.getString("old_row"))
+              + " WHERE " + where);
+          break;
+        case "D":
+          insert(table, change.getString("old_row"));
+          break;
+        default:
+          throw new IllegalStateException("unknown journal op " + change.getString("op"));
+      }
+    }
+    for (Row t : triggers) {
+      db.internalExec(t.getString("sql"));
+    }
+    db.internalExec("DELETE FROM temp._sqlgit_writes"); // the restores are not anyone's writes
+  }
+
+  /**
+   * Puts a row image back. An upsert, not a REPLACE: where the row still exists (a journaled
+   * displacement that did not happen, such as INSERT OR IGNORE) it is updated in place, so no
+   * delete and no foreign-key cascade runs.
+   */
+  private void insert(String table, String image) {
+    StringJoiner columns = new StringJoiner(", ");
+    StringJoiner values = new StringJoiner(", ");
+    StringJoiner update = new StringJoiner(", ");
+    for (Map.Entry<String, String> e : parse(image).entrySet()) {
+      String column = e.getKey().equals(ROWID) ? "rowid" : Schema.quote(e.getKey());
+      columns.add(column);
+      values.add(e.getValue());
+      if (!column.equals("rowid")) {
+        update.add(column + " = excluded." + column);
+      }
+    }
+    db.internalExec("INSERT INTO " + Schema.quote(table) + "(" + columns + ") VALUES (" + values + ")"
+        + " ON CONFLICT DO UPDATE SET " + update);
+  }
+
+  private static String assignments(String image) {
+    StringJoiner set = new StringJoiner(", ");
+    for (Map.Entry<String, String> e : parse(image).entrySet()) {
+      // The literals come from SQLite's own quote(), so they are valid SQL literals.
+      set.add((e.getKey().equals(ROWID) ? "rowid" : Schema.quote(e.getKey())) + " = " + e.getValue());
+    }
+    return set.toString();
+  }
+
+  private static String where(List<String> keyColumns, String key) {
+    List<String> literals = ChangeCapture.literals(key);
+    StringJoiner where = new StringJoiner(" AND ");
+    for (int i = 0; i < keyColumns.size(); i++) {
+      where.add(Schema.quote(keyColumns.get(i)) + " IS " + literals.get(i));
+    }
+    return where.toString();
+  }
+
+  private static Map<String, String> parse(String image) {
+    try {
+      return JSON.readValue(image, new TypeReference<LinkedHashMap<String, String>>() {});
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("malformed row image " + image, e);
+    }
+  }
+
+  private static List<String> columns(SqliteDb db, String table) {
+    List<String> out = new ArrayList<>();
+    for (Row r : db.internalQuery("SELECT name FROM pragma_table_info(?) ORDER BY cid", table)) {
+      out.add(r.getString("name"));
+    }
+    return out;
+  }
+
+  /** A rowid table whose rowid is not an INTEGER PRIMARY KEY column (so it must be journaled). */
+  private static boolean hasHiddenRowid(SqliteDb db, String table) {
+    boolean withoutRowid =
+        db.scalar("SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND name = '"
+            + table.replace("'", "''") + "' AND wr = 1") > 0;
+    if (withoutRowid) {
+      return false;
+    }
+    List<Row> pk = db.internalQuery("SELECT type FROM pragma_table_info(?) WHERE pk > 0", table);
+    boolean integerAlias = pk.size() == 1
+        && "INTEGER".equals(String.valueOf(pk.get(0).getString("type")).toUpperCase(Locale.ROOT));
+    return !integerAlias;
+  }
+
+  private String schemaHash() {
+    StringBuilder all = new StringBuilder();
+    Schema.objects(db).forEach((name, sql) -> all.append(name).append('\u0000').append(sql).append('\u0001'));
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(all.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

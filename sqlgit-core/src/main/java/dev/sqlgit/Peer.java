@@ -71,6 +71,11 @@ public final class Peer implements AutoCloseable {
    * @throws IntegrityException when a log is malformed; the message names file and line
    */
   public static Peer open(PeerOptions options) {
+    return open(options, false);
+  }
+
+  /** Opens a replica; with {@code referenceEngine}, syncs always take the reference path (tests). */
+  static Peer open(PeerOptions options, boolean referenceEngine) {
     Objects.requireNonNull(options, "options");
     options.stateDirectory().ifPresent(dir -> {
       try {
@@ -88,7 +93,7 @@ public final class Peer implements AutoCloseable {
       Engine engine =
           options.isMaster()
               ? MasterEngine.open(cluster, options.masterId(), actions)
-              : PeerEngine.open(cluster, options.peerId(), options.masterId(), actions);
+              : PeerEngine.open(cluster, options.peerId(), options.masterId(), actions, referenceEngine);
       return new Peer(options, actions, cluster, engine);
     } catch (RuntimeException | Error e) {
       cluster.close();

@@ -108,8 +108,16 @@ class SyncProperties {
     private int squashed;
     private int skipped;
     private int notes;
+    private final boolean referenceEngine;
+    /** Every sync's outcome in order, for comparing two engines run on the same operations. */
+    final List<String> trace = new ArrayList<>();
 
     Cluster(Path dir, int size) {
+      this(dir, size, false);
+    }
+
+    Cluster(Path dir, int size, boolean referenceEngine) {
+      this.referenceEngine = referenceEngine;
       ids.add(MASTER);
       for (int i = 1; i < size; i++) {
         ids.add("p" + i);
@@ -125,9 +133,23 @@ class SyncProperties {
     }
 
     private Peer open(String id) {
-      Peer p = Replicas.open(net, id, actions);
+      Peer p = Peer.open(
+          PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId(MASTER).actions(actions).build(),
+          referenceEngine);
       peers.put(id, p);
       return p;
+    }
+
+    List<String> ids() {
+      return ids;
+    }
+
+    Peer peer(String id) {
+      return peers.get(id);
+    }
+
+    FileSyncer net() {
+      return net;
     }
 
     private String id(int replica) {
@@ -224,8 +246,10 @@ class SyncProperties {
         report = peer.sync(resolver);
       } catch (FileSyncLagException e) {
         assertThat(e.declaredHead()).isGreaterThan(e.snapshotHead());
+        trace.add(id + " lag");
         return; // transient: a later delivery completes the files
       }
+      trace.add(id + " " + report + " dropped " + droppedNow);
       forced += report.forced();
       skipped += report.skipped();
       squashed += report.squashedTo().isPresent() ? 1 : 0;

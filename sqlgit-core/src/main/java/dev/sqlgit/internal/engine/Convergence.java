@@ -55,6 +55,11 @@ final class Convergence {
     } catch (ActionFailedException e) {
       return List.of();
     }
+    return partition(writes);
+  }
+
+  /** Groups consecutive write sets that overlap into chains. */
+  static List<Chain> partition(List<Set<RowKey>> writes) {
     List<Chain> chains = new ArrayList<>();
     int start = 0;
     Set<RowKey> acc = new HashSet<>(writes.isEmpty() ? Set.of() : writes.get(0));

@@ -39,12 +39,20 @@ public final class PeerEngine implements Engine {
   private long integratedHead;
   private long nextSeq;
   private boolean ackedIntegratedHead;
+  /** Always take the reference path (for differential tests). */
+  private final boolean referenceOnly;
   /** Tables each pending own action wrote, by seq: a sync undoes them. */
   private final Map<Long, Set<String>> pendingTables = new HashMap<>();
   private final ChangedTables changed = new ChangedTables();
 
   private PeerEngine(
-      ClusterStorage cluster, String peerId, String masterId, ActionCatalog actions, StateDb initial) {
+      ClusterStorage cluster,
+      String peerId,
+      String masterId,
+      ActionCatalog actions,
+      StateDb initial,
+      boolean referenceOnly) {
+    this.referenceOnly = referenceOnly;
     this.cluster = cluster;
     this.peerId = peerId;
     this.masterId = masterId;
@@ -53,6 +61,12 @@ public final class PeerEngine implements Engine {
   }
 
   public static PeerEngine open(ClusterStorage cluster, String peerId, String masterId, ActionCatalog actions) {
+    return open(cluster, peerId, masterId, actions, false);
+  }
+
+  /** Opens a peer; with {@code referenceOnly}, every sync takes the reference path. */
+  public static PeerEngine open(
+      ClusterStorage cluster, String peerId, String masterId, ActionCatalog actions, boolean referenceOnly) {
     long torn = cluster.repairOwnLog(peerId);
     if (torn > 0) {
       LOG.warn("{}: removed a torn last line ({} bytes) left by a crash mid-append", cluster.describe(peerId), torn);
@@ -90,14 +104,14 @@ public final class PeerEngine implements Engine {
     Map<Long, Set<String>> pendingTables = new HashMap<>();
     try {
       for (PeerAction a : own) {
-        pendingTables.put(a.seq(), initial.apply(a, false).writtenTables());
+        pendingTables.put(a.seq(), initial.applyOwn(a).writtenTables());
       }
     } catch (RuntimeException e) {
       initial.close();
       throw new IntegrityException(
           cluster.describe(peerId) + ": a pending action no longer applies on replay; actions must be deterministic", e);
     }
-    PeerEngine engine = new PeerEngine(cluster, peerId, masterId, actions, initial);
+    PeerEngine engine = new PeerEngine(cluster, peerId, masterId, actions, initial, referenceOnly);
     engine.own = own;
     engine.pendingTables.putAll(pendingTables);
     engine.integratedHead = integrated;
@@ -131,7 +145,7 @@ public final class PeerEngine implements Engine {
         () ->
             current.inTransaction(
                 () -> {
-                  written.addAll(current.apply(action, false).writtenTables());
+                  written.addAll(current.applyOwn(action).writtenTables());
                   cluster.append(peerId, new PeerLogEntry.Action(action));
                 }));
     own.add(action);
@@ -150,14 +164,16 @@ public final class PeerEngine implements Engine {
     if (history.head() == integratedHead && ackedIntegratedHead) {
       return SyncReport.NOTHING; // nothing new from the master, and no own action is pending
     }
-    Rebase.Result result = new Rebase(peerId, history, resolver, nextSeq).run(own);
-    List<PeerLogEntry> log = new ArrayList<>();
-    for (PeerAction a : result.kept()) {
-      log.add(new PeerLogEntry.Action(a));
+    if (!referenceOnly) {
+      SyncReport[] fast = new SyncReport[1];
+      state.write(() -> fast[0] = rebaseInPlace(history));
+      if (fast[0] != null) {
+        return fast[0];
+      }
     }
-    log.add(new PeerLogEntry.MasterAck(result.head(), result.nextSeq() - 1));
+    Rebase.Result result = new Rebase(peerId, history, resolver, nextSeq).run(own);
     try {
-      cluster.rewritePeerLog(peerId, log);
+      cluster.rewritePeerLog(peerId, logAfter(result));
     } catch (RuntimeException e) {
       result.state().close();
       throw e;
@@ -165,11 +181,47 @@ public final class PeerEngine implements Engine {
     Set<String> changedBySync = changedBy(history, result);
     state.replace(result.state());
     changed.add(changedBySync);
+    adopt(result);
+    return result.report();
+  }
+
+  /**
+   * The fast path: rebases the live state in place, writes the own log, commits. Returns null,
+   * having changed nothing, when the reference path must do it (a conflict for the resolver).
+   * Runs with readers held off, so none sees a half-rebased state.
+   */
+  private SyncReport rebaseInPlace(MasterHistory history) {
+    var outcome = new InPlaceRebase(peerId, history, state.current(), integratedHead).run(own, nextSeq);
+    if (outcome.isEmpty()) {
+      return null;
+    }
+    Rebase.Result result = outcome.get().result();
+    try {
+      cluster.rewritePeerLog(peerId, logAfter(result));
+    } catch (RuntimeException e) {
+      outcome.get().abort();
+      throw e;
+    }
+    outcome.get().commit();
+    changed.add(changedBy(history, result));
+    adopt(result);
+    return result.report();
+  }
+
+  private static List<PeerLogEntry> logAfter(Rebase.Result result) {
+    List<PeerLogEntry> log = new ArrayList<>();
+    for (PeerAction a : result.kept()) {
+      log.add(new PeerLogEntry.Action(a));
+    }
+    log.add(new PeerLogEntry.MasterAck(result.head(), result.nextSeq() - 1));
+    return log;
+  }
+
+  private void adopt(Rebase.Result result) {
     own = new ArrayList<>(result.kept());
     integratedHead = result.head();
     nextSeq = result.nextSeq();
     ackedIntegratedHead = own.isEmpty();
-    return result.report();
   }
 
   /**

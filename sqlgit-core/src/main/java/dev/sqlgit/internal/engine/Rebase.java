@@ -126,7 +126,7 @@ final class Rebase {
               history,
               () -> context(base));
       if (verdict instanceof Verdict.Accept) {
-        touched.put(action.seq(), current.apply(action, false).writtenTables());
+        touched.put(action.seq(), current.applyOwn(action).writtenTables());
         kept.add(rebased(action, head, action.force()));
         applied++;
         return;
@@ -182,7 +182,7 @@ final class Rebase {
           conflict.error());
     }
     try {
-      touched.put(action.seq(), current.apply(action, false).writtenTables());
+      touched.put(action.seq(), current.applyOwn(action).writtenTables());
     } catch (ActionFailedException e) {
       throw new ResolutionException(
           "forced action '" + action.name() + "' seq " + action.seq() + " threw on the rebased state", e);

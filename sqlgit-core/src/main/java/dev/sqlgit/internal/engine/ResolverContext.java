@@ -87,7 +87,7 @@ final class ResolverContext implements ConflictContext {
     var json = rebased.actions().toJson(params);
     // Throws ActionFailedException: then nothing is queued and no seq is used.
     int schema = rebased.schemaVersion();
-    java.util.Set<String> tables = rebased.apply(name, json, schema, false).writtenTables();
+    java.util.Set<String> tables = rebased.applyOwn(name, json, schema).writtenTables();
     PeerAction mitigation = new PeerAction(nextSeq.getAsLong(), name, json, newHead, false, schema);
     mitigations.add(mitigation);
     touched.put(mitigation.seq(), tables);

@@ -10,6 +10,7 @@ import dev.sqlgit.UnknownActionException;
 import dev.sqlgit.internal.sqlite.Footprint;
 import dev.sqlgit.internal.sqlite.SqliteDb;
 import dev.sqlgit.internal.sqlite.Tracker;
+import dev.sqlgit.internal.sqlite.UndoJournal;
 
 /**
  * A materialised database the engine applies actions to: a {@link SqliteDb} with its {@link
@@ -17,9 +18,14 @@ import dev.sqlgit.internal.sqlite.Tracker;
  * Confined to the engine's writer.
  */
 final class StateDb implements AutoCloseable {
+  /** Journal steps of own actions sort after every master seq. */
+  static final long OWN_STEPS = 1L << 40;
+
   private final SqliteDb db;
   private final Tracker tracker;
   private final ActionCatalog actions;
+  private UndoJournal journal;
+  private long ownSteps = OWN_STEPS;
 
   private StateDb(SqliteDb db, ActionCatalog actions) {
     this.db = db;
@@ -80,6 +86,41 @@ final class StateDb implements AutoCloseable {
 
   Footprint apply(MasterAction a, boolean withReads) {
     return apply(a.name(), a.params(), a.schema(), withReads);
+  }
+
+  /**
+   * The undo journal of this state: every own action applied through {@link #applyOwn} and every
+   * master entry applied through {@link #applyJournaled} can be walked back.
+   */
+  UndoJournal journal() {
+    if (journal == null) {
+      journal = new UndoJournal(db);
+    }
+    return journal;
+  }
+
+  /** Applies an own action (pending, kept or a mitigation) as a journaled step. */
+  Footprint applyOwn(String name, JsonNode params, int schema) {
+    journal().begin(++ownSteps);
+    try {
+      return apply(name, params, schema, false);
+    } finally {
+      journal().end();
+    }
+  }
+
+  Footprint applyOwn(PeerAction a) {
+    return applyOwn(a.name(), a.params(), a.schema());
+  }
+
+  /** Applies a master entry as the journaled step of its seq. */
+  Footprint applyJournaled(MasterAction a) {
+    journal().begin(a.seq());
+    try {
+      return apply(a, false);
+    } finally {
+      journal().end();
+    }
   }
 
   /** The schema version new entries written by this replica carry. */

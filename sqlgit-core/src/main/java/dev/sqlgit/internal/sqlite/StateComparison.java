@@ -55,6 +55,26 @@ public final class StateComparison {
     return true;
   }
 
+  /**
+   * The rows at {@code keys} (a whole-table key reads the whole table as a multiset), to compare two
+   * states that exist one after the other on the same connection (inside savepoints).
+   */
+  public static Map<RowKey, Object> rows(SqliteDb db, Set<RowKey> keys) {
+    Map<String, String> tables = Schema.tables(db);
+    Map<RowKey, Object> out = new HashMap<>();
+    for (RowKey key : keys) {
+      String table = tables.get(key.table());
+      if (table == null) {
+        out.put(key, "absent table");
+      } else if (key.isWholeTable()) {
+        out.put(key, multiset(db.internalQuery("SELECT * FROM " + Schema.quote(table))));
+      } else {
+        out.put(key, rowByKey(db, table, key));
+      }
+    }
+    return out;
+  }
+
   private static boolean sameTable(SqliteDb a, SqliteDb b, String table) {
     String sql = "SELECT * FROM " + Schema.quote(table);
     return multiset(a.internalQuery(sql)).equals(multiset(b.internalQuery(sql)));

@@ -173,6 +173,8 @@ public final class UndoJournal {
     for (Row t : triggers) {
       db.internalExec(t.getString("sql"));
     }
+    // Back to immediate checks: actions run after an undo must fail on a bad key as they always do.
+    db.internalExec("PRAGMA defer_foreign_keys = OFF");
     db.internalExec("DELETE FROM temp._sqlgit_writes"); // the restores are not anyone's writes
   }
 

@@ -4,6 +4,7 @@ import dev.sqlgit.internal.log.ClusterLayout;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * How to open a {@link Peer}: the cluster root, this peer's id, the master's id, the shared
@@ -17,15 +18,22 @@ import java.util.Optional;
  *     .build();
  * }</pre>
  *
- * <p>Peer ids are 1–64 characters of letters, digits, {@code _} and {@code -}.
+ * <p>Peer ids are 1–64 characters of letters, digits, {@code _} and {@code -}. {@code stateDir}
+ * and {@code liveExecutor} may be null (see the builder).
  */
-public record PeerOptions(Path root, String peerId, String masterId, ActionRegistry actions, Path stateDir) {
+public record PeerOptions(
+    Path root, String peerId, String masterId, ActionRegistry actions, Path stateDir, Executor liveExecutor) {
 
   public PeerOptions {
     Objects.requireNonNull(root, "root (the cluster folder)");
     Objects.requireNonNull(actions, "actions");
     ClusterLayout.checkPeerId(peerId, "peerId");
     ClusterLayout.checkPeerId(masterId, "masterId");
+  }
+
+  /** Options with the default live executor. */
+  public PeerOptions(Path root, String peerId, String masterId, ActionRegistry actions, Path stateDir) {
+    this(root, peerId, masterId, actions, stateDir, null);
   }
 
   /** Starts an empty builder. */
@@ -50,6 +58,7 @@ public record PeerOptions(Path root, String peerId, String masterId, ActionRegis
     private String masterId;
     private ActionRegistry actions;
     private Path stateDir;
+    private Executor liveExecutor;
 
     private Builder() {}
 
@@ -87,8 +96,21 @@ public record PeerOptions(Path root, String peerId, String masterId, ActionRegis
       return this;
     }
 
+    /**
+     * Where live queries re-run and call their listeners and Flow subscribers. Optional: by default
+     * each peer starts one daemon thread, {@code sqlgit-live-<peerId>}, with its first live query,
+     * and stops it on {@code close()}. A given executor is not shut down by the peer. Whatever the
+     * executor, a query never re-runs concurrently with itself and a listener is never called
+     * concurrently with itself; a direct executor ({@code Runnable::run}) runs them on the thread
+     * that committed, after the commit, which makes that submit wait for them.
+     */
+    public Builder liveExecutor(Executor liveExecutor) {
+      this.liveExecutor = liveExecutor;
+      return this;
+    }
+
     public PeerOptions build() {
-      return new PeerOptions(root, peerId, masterId, actions, stateDir);
+      return new PeerOptions(root, peerId, masterId, actions, stateDir, liveExecutor);
     }
   }
 }

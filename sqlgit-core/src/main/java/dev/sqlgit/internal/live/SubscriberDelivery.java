@@ -20,7 +20,7 @@ final class SubscriberDelivery<T> extends Delivery<T> implements Flow.Subscripti
 
   private final Flow.Subscriber<? super T> subscriber;
   private final AtomicLong demand = new AtomicLong();
-  private volatile long badRequest;
+  private volatile Long badRequest; // the first non-positive n requested, if any
 
   SubscriberDelivery(Executor executor, Consumer<Delivery<T>> onClose, Flow.Subscriber<? super T> subscriber) {
     super(executor, onClose);
@@ -30,7 +30,9 @@ final class SubscriberDelivery<T> extends Delivery<T> implements Flow.Subscripti
   @Override
   public void request(long n) {
     if (n <= 0) {
-      badRequest = n;
+      if (badRequest == null) {
+        badRequest = n;
+      }
     } else {
       demand.accumulateAndGet(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
     }
@@ -49,8 +51,8 @@ final class SubscriberDelivery<T> extends Delivery<T> implements Flow.Subscripti
 
   @Override
   boolean ready() {
-    if (badRequest != 0) {
-      long n = badRequest;
+    Long n = badRequest;
+    if (n != null) {
       close();
       call(() -> subscriber.onError(new IllegalArgumentException("request(" + n + "): n must be positive (rule 3.9)")));
       return false;

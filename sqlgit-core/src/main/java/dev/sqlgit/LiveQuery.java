@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * {@link PeerOptions.Builder#liveExecutor}), never on the thread that submits or syncs, and never
  * concurrently with themselves. Each one first gets the current result, then one call per changed
  * result. A slow listener does not hold anything up: results that change while it is busy are
- * coalesced, and it next gets the latest one, not a backlog.
+ * coalesced, and it next gets the latest one, not a backlog (this applies to the first call too).
  *
  * <p><b>Failures.</b> When a re-run fails (say an action dropped a table the query reads), the
  * query keeps its last good result, reports a {@link LiveQueryException} to the error callbacks of

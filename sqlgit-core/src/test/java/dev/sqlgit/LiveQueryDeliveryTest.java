@@ -67,8 +67,8 @@ class LiveQueryDeliveryTest {
       s1.close();
       s1.close(); // idempotent
       exec(peer, "INSERT INTO notes VALUES ('n1', 'x')");
-      exec(peer, "INSERT INTO notes VALUES ('n2', 'y')");
       assertThat(column(second.next(), "id")).containsExactly("n1");
+      exec(peer, "INSERT INTO notes VALUES ('n2', 'y')");
       assertThat(column(second.next(), "id")).containsExactly("n1", "n2");
       assertThat(first.pending()).isEmpty();
     }

@@ -38,6 +38,10 @@ class LiveQueryLifecycleTest {
     assertThatThrownBy(notes::current).isInstanceOf(ClosedException.class);
     assertThatThrownBy(() -> notes.subscribe(rows -> {})).isInstanceOf(ClosedException.class);
     assertThatThrownBy(() -> peer.live("SELECT 1")).isInstanceOf(ClosedException.class);
+    LiveQueryPublisherTest.Probe late = new LiveQueryPublisherTest.Probe();
+    notes.publisher().subscribe(late); // Reactive Streams: signalled, not thrown
+    assertThat(late.signals.next()).isEqualTo("subscribed");
+    assertThat(late.signals.next()).isEqualTo("error ClosedException");
     notes.close(); // still fine
   }
 

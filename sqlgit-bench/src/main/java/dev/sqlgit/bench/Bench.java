@@ -17,6 +17,7 @@ public final class Bench {
   static Map<String, Consumer<PrintStream>> suites() {
     Map<String, Consumer<PrintStream>> suites = new LinkedHashMap<>();
     suites.put("sync", SyncBench::run);
+    suites.put("live", LiveBench::run);
     return suites;
   }
 

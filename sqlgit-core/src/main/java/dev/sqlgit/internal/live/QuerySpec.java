@@ -26,6 +26,7 @@ public record QuerySpec<E, R>(
 
   public QuerySpec {
     Objects.requireNonNull(sql, "sql");
+    // A lone null through varargs arrives as a null array: the caller meant one NULL parameter.
     params = params == null ? new Object[] {null} : params.clone();
     Objects.requireNonNull(mapper, "mapper");
     Objects.requireNonNull(key, "key");

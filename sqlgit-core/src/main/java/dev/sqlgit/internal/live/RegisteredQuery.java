@@ -75,7 +75,18 @@ public final class RegisteredQuery<E, R> implements LiveQuery<R> {
   public Flow.Publisher<R> publisher() {
     return subscriber -> {
       Objects.requireNonNull(subscriber, "subscriber"); // rule 1.9
-      register(new SubscriberDelivery<>(registry.executor(), deliveries::remove, subscriber));
+      try {
+        register(new SubscriberDelivery<>(registry.executor(), deliveries::remove, subscriber));
+      } catch (ClosedException e) { // rule 1.9: signal it, do not throw it
+        subscriber.onSubscribe(new Flow.Subscription() {
+          @Override
+          public void request(long n) {}
+
+          @Override
+          public void cancel() {}
+        });
+        subscriber.onError(e);
+      }
     };
   }
 

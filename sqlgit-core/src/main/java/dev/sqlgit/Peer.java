@@ -36,11 +36,10 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>Thread-safe. Writes ({@link #submit}, {@link #sync}) run one at a time; reads through {@link
- * #db()} run alongside them and never see an uncommitted or half-rebased state. Live queries
- * ({@link #live}) re-run after a submit or sync has committed, on the live executor, never on the
- * writing thread. A resolver runs
+ * #db()} run alongside them and never see an uncommitted or half-rebased state. A resolver runs
  * on the syncing thread and must not call {@code submit} or {@code sync} (use {@link
- * ConflictContext#submit}).
+ * ConflictContext#submit}). Live queries ({@link #live}, {@link #find}, {@link #findAll}) re-run
+ * after a submit or sync has committed, on the live executor, never on the writing thread.
  */
 public final class Peer implements AutoCloseable {
   private final PeerOptions options;

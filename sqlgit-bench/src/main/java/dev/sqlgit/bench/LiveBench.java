@@ -140,7 +140,7 @@ final class LiveBench {
     List<Double> none = new ArrayList<>();
     List<Double> unaffected = new ArrayList<>();
     List<Double> affected = new ArrayList<>();
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < 5; round++) {
       none.add(rate(spread));
       List<LiveQuery<List<Row>>> queries = openHundred(peer);
       queries.forEach(q -> q.subscribe(rows -> {}));
@@ -149,7 +149,7 @@ final class LiveBench {
       queries.forEach(LiveQuery::close);
     }
     double base = median(none);
-    table.row("submits/s, 0 live queries (median of 3 × 300)", String.format("%.0f", base));
+    table.row("submits/s, 0 live queries (median of 5 × 300)", String.format("%.0f", base));
     table.row("submits/s, 100 live queries, none reads the written table",
         String.format("%.0f (%.0f%%)", median(unaffected), 100 * median(unaffected) / base));
     table.row("submits/s, 100 live queries, 10 read the written table",

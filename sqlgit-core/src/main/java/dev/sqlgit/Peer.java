@@ -5,6 +5,9 @@ import dev.sqlgit.internal.engine.Engine;
 import dev.sqlgit.internal.engine.MasterEngine;
 import dev.sqlgit.internal.engine.PeerEngine;
 import dev.sqlgit.internal.engine.ClusterStorage;
+import dev.sqlgit.internal.live.LiveRegistry;
+import dev.sqlgit.internal.live.QuerySpec;
+import dev.sqlgit.internal.live.RecordTable;
 import dev.sqlgit.internal.sqlite.ReadOnlyDb;
 import dev.sqlgit.internal.sqlite.SqliteDb;
 import dev.sqlgit.internal.sqlite.SqliteErrors;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -34,7 +38,8 @@ import java.util.function.Function;
  * <p>Thread-safe. Writes ({@link #submit}, {@link #sync}) run one at a time; reads through {@link
  * #db()} run alongside them and never see an uncommitted or half-rebased state. A resolver runs
  * on the syncing thread and must not call {@code submit} or {@code sync} (use {@link
- * ConflictContext#submit}).
+ * ConflictContext#submit}). Live queries ({@link #live}, {@link #find}, {@link #findAll}) re-run
+ * after a submit or sync has committed, on the live executor, never on the writing thread.
  */
 public final class Peer implements AutoCloseable {
   private final PeerOptions options;
@@ -43,6 +48,7 @@ public final class Peer implements AutoCloseable {
   private final ClusterStorage cluster;
   private final ReentrantLock writer = new ReentrantLock();
   private final Db readView;
+  private final LiveRegistry live;
   private volatile boolean closed;
 
   private Peer(PeerOptions options, ActionCatalog actions, ClusterStorage cluster, Engine engine) {
@@ -50,15 +56,16 @@ public final class Peer implements AutoCloseable {
     this.actions = actions;
     this.cluster = cluster;
     this.engine = engine;
-    this.readView =
-        new ReadOnlyDb(
-            new ReadOnlyDb.Access() {
-              @Override
-              public <T> T read(Function<SqliteDb, T> body) {
-                checkOpen();
-                return engine.read(body);
-              }
-            });
+    ReadOnlyDb.Access access =
+        new ReadOnlyDb.Access() {
+          @Override
+          public <T> T read(Function<SqliteDb, T> body) {
+            checkOpen();
+            return engine.read(body);
+          }
+        };
+    this.readView = new ReadOnlyDb(access);
+    this.live = new LiveRegistry(options.peerId(), access, options.liveExecutor());
   }
 
   /**
@@ -147,6 +154,61 @@ public final class Peer implements AutoCloseable {
     return readView;
   }
 
+  /**
+   * A live query over the local state: its result now ({@link LiveQuery#current()}) and each time a
+   * committed submit or sync changes a table it reads (SPEC §5). Close it when done; closing the
+   * peer closes it too.
+   *
+   * <pre>{@code
+   * LiveQuery<List<Row>> notes = peer.live("SELECT id, body FROM notes ORDER BY id");
+   * notes.subscribe(rows -> System.out.println(rows.size() + " notes"));
+   * }</pre>
+   *
+   * @throws StorageException when the query fails on its first run (bad SQL, no such table)
+   */
+  public LiveQuery<List<Row>> live(String sql, Object... params) {
+    checkOpen();
+    return live.open(QuerySpec.rows(sql, params));
+  }
+
+  /**
+   * A live query whose rows map to {@code recordType} as {@link Db#query(String, Class,
+   * Object...)} maps them (a record, or a scalar for one column). An unchanged row keeps its
+   * instance across results.
+   */
+  public <T> LiveQuery<List<T>> live(String sql, Class<T> recordType, Object... params) {
+    checkOpen();
+    return live.open(QuerySpec.mapped(sql, recordType, params));
+  }
+
+  /**
+   * The live row of {@code type}'s table whose key is {@code id}, as a record (see {@link
+   * dev.sqlgit.typed} for the table and key conventions); empty while there is none.
+   *
+   * @throws IllegalArgumentException when the record has no key, or its table does not exist
+   */
+  public <T extends Record> LiveQuery<Optional<T>> find(Class<T> type, Object id) {
+    checkOpen();
+    return live.open(RecordTable.resolve(type, readView).byId(id));
+  }
+
+  /** Every row of {@code type}'s table, live, in key order. */
+  public <T extends Record> LiveQuery<List<T>> findAll(Class<T> type) {
+    return findAll(type, null, null, 0);
+  }
+
+  /**
+   * The rows of {@code type}'s table matching {@code where} (SQL with {@code ?} parameters, or
+   * null for all), ordered by {@code orderBy} (SQL, or null for key order), at most {@code limit}
+   * (0 for no limit), live. An unchanged row is the same record instance across results (an
+   * identity map by primary key).
+   */
+  public <T extends Record> LiveQuery<List<T>> findAll(
+      Class<T> type, String where, String orderBy, int limit, Object... params) {
+    checkOpen();
+    return live.open(RecordTable.resolve(type, readView).where(where, orderBy, limit, params));
+  }
+
   /** Whether this replica is the cluster's master. */
   public boolean isMaster() {
     return options.isMaster();
@@ -169,13 +231,17 @@ public final class Peer implements AutoCloseable {
     return withWriter(engine::pending);
   }
 
-  /** Releases the local state. Idempotent; afterwards every method throws {@link ClosedException}. */
+  /**
+   * Releases the local state and closes the live queries (stopping the default live thread).
+   * Idempotent; afterwards every method throws {@link ClosedException}.
+   */
   @Override
   public void close() {
     writer.lock();
     try {
       if (!closed) {
         closed = true;
+        live.close();
         try {
           engine.close();
         } finally {
@@ -198,7 +264,17 @@ public final class Peer implements AutoCloseable {
       return body.get();
     } finally {
       writer.unlock();
+      // After the outermost write, outside the lock: re-run exactly the live queries that read
+      // what committed (never rolled-back or speculative work; the engine does not report it).
+      if (!closed) {
+        live.publish(engine::takeChangedTables);
+      }
     }
+  }
+
+  /** The live-query registry, for tests. */
+  LiveRegistry liveQueries() {
+    return live;
   }
 
   private void checkOpen() {

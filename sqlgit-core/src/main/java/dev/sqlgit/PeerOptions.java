@@ -5,6 +5,7 @@ import dev.sqlgit.log.LogStore;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * How to open a {@link Peer}: the cluster root, this peer's id, the master's id, the shared
@@ -18,10 +19,17 @@ import java.util.Optional;
  *     .build();
  * }</pre>
  *
- * <p>Peer ids are 1–64 characters of letters, digits, {@code _} and {@code -}.
+ * <p>Peer ids are 1–64 characters of letters, digits, {@code _} and {@code -}. {@code stateDir}
+ * and {@code liveExecutor} may be null (see the builder).
  */
 public record PeerOptions(
-    Path root, LogStore logStore, String peerId, String masterId, ActionRegistry actions, Path stateDir) {
+    Path root,
+    LogStore logStore,
+    String peerId,
+    String masterId,
+    ActionRegistry actions,
+    Path stateDir,
+    Executor liveExecutor) {
 
   public PeerOptions {
     if (root == null && logStore == null) {
@@ -63,6 +71,7 @@ public record PeerOptions(
     private String masterId;
     private ActionRegistry actions;
     private Path stateDir;
+    private Executor liveExecutor;
 
     private Builder() {}
 
@@ -110,8 +119,21 @@ public record PeerOptions(
       return this;
     }
 
+    /**
+     * Where live queries re-run and call their listeners and Flow subscribers. Optional: by default
+     * each peer starts one daemon thread, {@code sqlgit-live-<peerId>}, with its first live query,
+     * and stops it on {@code close()}. A given executor is not shut down by the peer. Whatever the
+     * executor, a query never re-runs concurrently with itself and a listener is never called
+     * concurrently with itself; a direct executor ({@code Runnable::run}) runs them on the thread
+     * that committed, after the commit, which makes that submit wait for them.
+     */
+    public Builder liveExecutor(Executor liveExecutor) {
+      this.liveExecutor = liveExecutor;
+      return this;
+    }
+
     public PeerOptions build() {
-      return new PeerOptions(root, logStore, peerId, masterId, actions, stateDir);
+      return new PeerOptions(root, logStore, peerId, masterId, actions, stateDir, liveExecutor);
     }
   }
 }

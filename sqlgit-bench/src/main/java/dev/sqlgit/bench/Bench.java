@@ -19,6 +19,7 @@ public final class Bench {
     suites.put("sync", SyncBench::run);
     suites.put("storage", StorageBench::run);
     suites.put("logstore", LogStoreBench::run);
+    suites.put("live", LiveBench::run);
     return suites;
   }
 

@@ -121,8 +121,15 @@ public final class SqliteDb implements Db, AutoCloseable {
       SqlValues.bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         return readAll(rs);
+      } finally {
+        if (sql.regionMatches(true, 0, "EXPLAIN ", 0, 8)) {
+          // SQLite never re-prepares a stale EXPLAIN after a schema change (its program is listed,
+          // not run, so the schema check never fires): a cached one would describe the old schema.
+          evict(sql);
+        }
       }
     } catch (SQLException e) {
+      evict(sql);
       throw SqliteErrors.translate(e, sql);
     }
   }
@@ -168,6 +175,7 @@ public final class SqliteDb implements Db, AutoCloseable {
       long changes = ps.executeUpdate();
       return new ExecResult(changes, lastInsertRowid());
     } catch (SQLException e) {
+      evict(sql);
       throw SqliteErrors.translate(e, sql);
     }
   }
@@ -316,6 +324,17 @@ public final class SqliteDb implements Db, AutoCloseable {
     PreparedStatement ps = prepare("SELECT last_insert_rowid()");
     try (ResultSet rs = ps.executeQuery()) {
       return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  /**
+   * Drops a statement whose run failed: after a failed re-prepare (its table was dropped) the
+   * driver's statement stays unusable ("statement is not executing") even once the table is back.
+   */
+  private void evict(String sql) {
+    PreparedStatement ps = statements.remove(sql);
+    if (ps != null) {
+      closeQuietly(ps);
     }
   }
 

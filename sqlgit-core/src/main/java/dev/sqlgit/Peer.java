@@ -253,6 +253,11 @@ public final class Peer implements AutoCloseable {
     }
   }
 
+  /** Syncs that rebased in place (tests and benchmarks; 0 on the master). */
+  long syncsInPlace() {
+    return engine instanceof PeerEngine ? ((PeerEngine) engine).syncsInPlace() : 0;
+  }
+
   private <T> T withWriter(java.util.function.Supplier<T> body) {
     if (writer.isHeldByCurrentThread()) {
       throw new IllegalStateException(

@@ -2,7 +2,7 @@ package dev.sqlgit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sqlgit.testing.Counters;
+import dev.sqlgit.testing.UserTables;
 import dev.sqlgit.testing.FileSyncer;
 import dev.sqlgit.testing.TempDirs;
 import java.io.IOException;
@@ -37,6 +37,10 @@ class DifferentialProperties {
       fast.quiesce();
       reference.quiesce();
       assertSame(fast, reference, "quiescence");
+      long inPlace = fast.ids().stream().mapToLong(id -> fast.peer(id).syncsInPlace()).sum();
+      net.jqwik.api.statistics.Statistics.label("peer syncs rebased in place").collect(inPlace == 0 ? "none" : inPlace < 5 ? "1-4" : "5+");
+      assertThat(reference.ids().stream().mapToLong(id -> reference.peer(id).syncsInPlace()).sum())
+          .as("the reference twin never takes the fast path").isZero();
     } finally {
       TempDirs.delete(dir);
     }
@@ -52,7 +56,7 @@ class DifferentialProperties {
     for (String id : fast.ids()) {
       Peer f = fast.peer(id);
       Peer r = reference.peer(id);
-      assertThat(Counters.dump(f.db())).as("state of %s after %s", id, after).isEqualTo(Counters.dump(r.db()));
+      assertThat(UserTables.dump(f.db())).as("state of %s after %s", id, after).isEqualTo(UserTables.dump(r.db()));
       assertThat(f.masterHead()).as("head of %s", id).isEqualTo(r.masterHead());
       assertThat(f.pending()).as("pending of %s", id).isEqualTo(r.pending());
       assertThat(bytes(fast.net(), id)).as("log of %s after %s", id, after).isEqualTo(bytes(reference.net(), id));

@@ -41,6 +41,7 @@ public final class PeerEngine implements Engine {
   private boolean ackedIntegratedHead;
   /** Always take the reference path (for differential tests). */
   private final boolean referenceOnly;
+  private long syncsInPlace;
   /** Tables each pending own action wrote, by seq: a sync undoes them. */
   private final Map<Long, Set<String>> pendingTables = new HashMap<>();
   private final ChangedTables changed = new ChangedTables();
@@ -203,6 +204,7 @@ public final class PeerEngine implements Engine {
       throw e;
     }
     outcome.get().commit();
+    syncsInPlace++;
     changed.add(changedBy(history, result));
     adopt(result);
     return result.report();
@@ -248,6 +250,11 @@ public final class PeerEngine implements Engine {
       tables.add(key.table());
     }
     return tables;
+  }
+
+  /** How many syncs took the fast path (for tests and benchmarks). */
+  public long syncsInPlace() {
+    return syncsInPlace;
   }
 
   @Override

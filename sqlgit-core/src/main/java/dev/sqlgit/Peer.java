@@ -78,7 +78,8 @@ public final class Peer implements AutoCloseable {
    * @throws IntegrityException when a log is malformed; the message names file and line
    */
   public static Peer open(PeerOptions options) {
-    return open(options, false);
+    // Escape hatch: -Dsqlgit.engine=reference makes every sync rebuild from snapshot + logs.
+    return open(options, "reference".equals(System.getProperty("sqlgit.engine")));
   }
 
   /** Opens a replica; with {@code referenceEngine}, syncs always take the reference path (tests). */

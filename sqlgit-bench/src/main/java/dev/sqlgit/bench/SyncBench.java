@@ -32,40 +32,51 @@ final class SyncBench {
   }
 
   static void run(PrintStream out) {
-    ResultTable table = new ResultTable("sync: current engine (reference path)", "case", "history", "median ms", "p90 ms");
+    ResultTable table = new ResultTable("sync: in-place engine vs reference path (same run)",
+        "case", "history", "engine", "median ms", "p90 ms");
     for (int history : new int[] {100, 1000}) {
-      Path dir = tempDir();
-      ActionRegistry actions = actions();
-      try (Peer master = open(dir, "m", actions)) {
-        master.submit("init", null);
-        for (int i = 0; i < history; i++) {
-          master.submit("deposit", new Move("h" + i, i % 2 == 0 ? "a" : "b", 1));
-        }
-        try (Peer peer = open(dir, "p", actions)) {
-          int[] n = {0};
-          Samples submit = Samples.measure(20, 200, () -> peer.submit("deposit", new Move("s" + n[0]++, "a", 1)));
-          table.row("peer submit (fsync)", history, submit.medianMillis(), submit.p90Millis());
-          Samples sync = new Samples();
-          for (int round = 0; round < 12; round++) {
-            for (int i = 0; i < 10; i++) {
-              master.submit("deposit", new Move("m" + n[0]++, "b", 1));
-              peer.submit("deposit", new Move("q" + n[0]++, "a", 1));
-            }
-            long t0 = System.nanoTime();
-            peer.sync();
-            if (round >= 2) {
-              sync.add(System.nanoTime() - t0);
-            }
-            master.sync(); // incorporate, so the next round starts with nothing pending
-            peer.sync();
-          }
-          table.row("peer sync, 10 pending over 10 new master actions", history, sync.medianMillis(), sync.p90Millis());
-          Samples reopen = Samples.measure(1, 5, () -> open(dir, "m", actions).close());
-          table.row("open (replay from snapshot + log)", history, reopen.medianMillis(), reopen.p90Millis());
-        }
+      for (String engine : new String[] {"in-place", "reference"}) {
+        System.setProperty("sqlgit.engine", engine.equals("reference") ? "reference" : "fast");
+        measure(table, history, engine);
       }
     }
+    System.clearProperty("sqlgit.engine");
     table.print(out);
+  }
+
+  private static void measure(ResultTable table, int history, String engine) {
+    Path dir = tempDir();
+    ActionRegistry actions = actions();
+    try (Peer master = open(dir, "m", actions)) {
+      master.submit("init", null);
+      for (int i = 0; i < history; i++) {
+        master.submit("deposit", new Move("h" + i, i % 2 == 0 ? "a" : "b", 1));
+      }
+      try (Peer peer = open(dir, "p", actions)) {
+        int[] n = {0};
+        if (engine.equals("in-place")) {
+          Samples submit = Samples.measure(20, 200, () -> peer.submit("deposit", new Move("s" + n[0]++, "a", 1)));
+          table.row("peer submit (fsync)", history, engine, submit.medianMillis(), submit.p90Millis());
+          peer.sync();
+          master.sync();
+        }
+        Samples sync = new Samples();
+        for (int round = 0; round < 12; round++) {
+          for (int i = 0; i < 10; i++) {
+            master.submit("deposit", new Move("m" + n[0]++, "b", 1));
+            peer.submit("deposit", new Move("q" + n[0]++, "a", 1));
+          }
+          long t0 = System.nanoTime();
+          peer.sync();
+          if (round >= 2) {
+            sync.add(System.nanoTime() - t0);
+          }
+          master.sync(); // incorporate, so the next round starts with nothing pending
+          peer.sync();
+        }
+        table.row("peer sync, 10 pending over 10 new master actions", history, engine, sync.medianMillis(), sync.p90Millis());
+      }
+    }
   }
 
   static Peer open(Path root, String id, ActionRegistry actions) {

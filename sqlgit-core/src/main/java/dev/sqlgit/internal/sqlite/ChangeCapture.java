@@ -31,13 +31,25 @@ final class ChangeCapture {
   void start() {
     // A rolled-back transaction can undo the install, so the temp schema version is checked too.
     long version = Schema.version(db);
-    if (version != installedVersion || db.scalar("PRAGMA temp.schema_version") != installedTempVersion) {
-      install();
-      installedVersion = Schema.version(db);
-      installedTempVersion = db.scalar("PRAGMA temp.schema_version");
-      objectsAtInstall = Schema.objects(db);
+    long tempVersion = db.scalar("PRAGMA temp.schema_version");
+    if (tempVersion != installedTempVersion) {
+      reinstall();
+    } else if (version != installedVersion) {
+      // The version also moves when nothing really changed (an undo drops and recreates triggers).
+      if (Schema.objects(db).equals(objectsAtInstall)) {
+        installedVersion = version;
+      } else {
+        reinstall();
+      }
     }
     db.internalExec("DELETE FROM temp._sqlgit_writes");
+  }
+
+  private void reinstall() {
+    install();
+    installedVersion = Schema.version(db);
+    installedTempVersion = db.scalar("PRAGMA temp.schema_version");
+    objectsAtInstall = Schema.objects(db);
   }
 
   /** The rows written since {@link #start()}. */
@@ -48,6 +60,10 @@ final class ChangeCapture {
     }
     if (Schema.version(db) != installedVersion) {
       Map<String, String> now = Schema.objects(db);
+      if (now.equals(objectsAtInstall)) {
+        installedVersion = Schema.version(db); // recreated as it was: nothing changed
+        return writes;
+      }
       Set<String> names = new HashSet<>(now.keySet());
       names.addAll(objectsAtInstall.keySet());
       for (String name : names) {

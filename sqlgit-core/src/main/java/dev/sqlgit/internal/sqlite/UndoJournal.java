@@ -36,6 +36,8 @@ public final class UndoJournal {
   private static final String ROWID = "_rowid_";
 
   private final SqliteDb db;
+  private long hashedVersion = -1;
+  private String hash;
 
   public UndoJournal(SqliteDb db) {
     this.db = db;
@@ -86,6 +88,7 @@ public final class UndoJournal {
 
   /** Opens step {@code step}: writes from now on are journaled under it. */
   public void begin(long step) {
+    createTables(db); // a rolled-back transaction may have taken them away
     db.internalExec("UPDATE _sqlgit_step SET open = 0");
     db.internalExec(
         "INSERT INTO _sqlgit_step(step, schema_hash, open) VALUES (?, ?, 1)"
@@ -95,11 +98,13 @@ public final class UndoJournal {
 
   /** Closes the open step; later writes are not journaled. */
   public void end() {
+    createTables(db);
     db.internalExec("UPDATE _sqlgit_step SET open = 0");
   }
 
   /** Whether every step after {@code step} can be undone: none of them changed the schema. */
   public boolean canUndoAfter(long step) {
+    createTables(db);
     List<Row> first = db.internalQuery(
         "SELECT schema_hash FROM _sqlgit_step WHERE step > ? ORDER BY step LIMIT 1", step);
     return first.isEmpty() || first.get(0).getString("schema_hash").equals(schemaHash());
@@ -134,18 +139,30 @@ public final class UndoJournal {
 
   /** Forgets the journal of steps up to {@code step} (no state needs them any more). */
   public void forgetUpTo(long step) {
+    createTables(db);
     db.internalExec("DELETE FROM _sqlgit_undo WHERE step <= ?", step);
     db.internalExec("DELETE FROM _sqlgit_step WHERE step <= ?", step);
   }
 
   /** Number of journaled row changes (for tests and bounds). */
   public long size() {
+    createTables(db);
     return db.scalar("SELECT count(*) FROM temp._sqlgit_undo");
   }
 
   private void revert(List<Row> changes) {
-    List<Row> triggers = db.internalQuery(
-        "SELECT name, sql FROM main.sqlite_schema WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY rowid");
+    // Only triggers on the tables being restored could fire; drop those.
+    java.util.Set<String> restored = new java.util.HashSet<>();
+    for (Row change : changes) {
+      restored.add(change.getString("tbl"));
+    }
+    List<Row> triggers = new ArrayList<>();
+    for (Row t : db.internalQuery(
+        "SELECT name, tbl_name, sql FROM main.sqlite_schema WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY rowid")) {
+      if (restored.contains(t.getString("tbl_name").toLowerCase(Locale.ROOT))) {
+        triggers.add(t);
+      }
+    }
     db.internalExec("PRAGMA defer_foreign_keys = ON");
     for (Row t : triggers) {
       db.internalExec("DROP TRIGGER main." + Schema.quote(t.getString("name")));
@@ -248,6 +265,15 @@ public final class UndoJournal {
   }
 
   private String schemaHash() {
+    long version = Schema.version(db);
+    if (version != hashedVersion) {
+      hash = computeSchemaHash();
+      hashedVersion = version;
+    }
+    return hash;
+  }
+
+  private String computeSchemaHash() {
     StringBuilder all = new StringBuilder();
     Schema.objects(db).forEach((name, sql) -> all.append(name).append('\u0000').append(sql).append('\u0001'));
     try {

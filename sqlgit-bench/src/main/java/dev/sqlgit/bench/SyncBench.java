@@ -25,9 +25,12 @@ final class SyncBench {
                 + "CREATE TABLE transactions(id TEXT PRIMARY KEY, account TEXT NOT NULL, amount INTEGER NOT NULL);"
                 + "CREATE TRIGGER tx_in AFTER INSERT ON transactions BEGIN"
                 + " UPDATE accounts SET balance = balance + NEW.amount WHERE id = NEW.account; END;"
-                + "INSERT INTO accounts(id) VALUES ('a'), ('b');"))
+                + "INSERT INTO accounts(id) VALUES ('a'), ('b'), ('c');"))
         .action("deposit", Move.class, (db, m) ->
             db.exec("INSERT INTO transactions VALUES (?, ?, ?)", m.tx(), m.account(), m.amount()))
+        .action("load_rows", (db, p) -> db.exec(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+                + " INSERT INTO transactions SELECT 'bulk' || i, 'c', 1 FROM n", p.get("rows").asLong()))
         .build();
   }
 
@@ -40,8 +43,55 @@ final class SyncBench {
         measure(table, history, engine);
       }
     }
-    System.clearProperty("sqlgit.engine");
     table.print(out);
+    ResultTable grown = new ResultTable(
+        "sync: long unsquashed history and a big database (a silent peer holds the squash)",
+        "history entries", "rows", "engine", "peer sync median ms", "vs smallest in-place");
+    double base = Double.NaN;
+    for (int[] size : new int[][] {{1_000, 10_000}, {5_000, 100_000}}) {
+      for (String engine : new String[] {"in-place", "reference"}) {
+        System.setProperty("sqlgit.engine", engine.equals("reference") ? "reference" : "fast");
+        double median = grown(size[0], size[1]);
+        if (Double.isNaN(base)) {
+          base = median;
+        }
+        grown.row(size[0], size[1], engine, median, median / base);
+      }
+    }
+    System.clearProperty("sqlgit.engine");
+    grown.print(out);
+  }
+
+  /** Peer sync, 10 pending over 10 new master actions, after {@code history} unsquashed entries. */
+  private static double grown(int history, int rows) {
+    Path dir = tempDir();
+    ActionRegistry actions = actions();
+    try (Peer master = open(dir, "m", actions)) {
+      master.submit("init", null);
+      master.submit("load_rows", java.util.Map.of("rows", rows));
+      for (int i = 0; i < history; i++) {
+        master.submit("deposit", new Move("h" + i, i % 2 == 0 ? "a" : "b", 1));
+      }
+      open(dir, "silent", actions).close(); // has a log, never acks: the master keeps every entry
+      try (Peer peer = open(dir, "p", actions)) {
+        int[] n = {0};
+        Samples sync = new Samples();
+        for (int round = 0; round < 7; round++) {
+          for (int i = 0; i < 10; i++) {
+            master.submit("deposit", new Move("m" + n[0]++, "b", 1));
+            peer.submit("deposit", new Move("q" + n[0]++, "a", 1));
+          }
+          long t0 = System.nanoTime();
+          peer.sync();
+          if (round >= 2) {
+            sync.add(System.nanoTime() - t0);
+          }
+          master.sync();
+          peer.sync();
+        }
+        return sync.medianMillis();
+      }
+    }
   }
 
   private static void measure(ResultTable table, int history, String engine) {

@@ -41,6 +41,11 @@ public abstract class ClusterStorage implements AutoCloseable {
 
   abstract Optional<byte[]> readSnapshot();
 
+  /** The master seq the snapshot holds (0 without one), read without loading the whole image. */
+  long snapshotHead() {
+    return SnapshotImage.headOf(readSnapshot().orElse(null));
+  }
+
   abstract void writeSnapshot(byte[] image);
 
   /** Names a replica's log in error messages. */

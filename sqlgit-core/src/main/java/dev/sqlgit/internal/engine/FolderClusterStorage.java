@@ -26,6 +26,11 @@ final class FolderClusterStorage extends ClusterStorage {
   }
 
   @Override
+  long snapshotHead() {
+    return SnapshotImage.headOfFile(layout.snapshot());
+  }
+
+  @Override
   void writeSnapshot(byte[] image) {
     SnapshotFile.write(layout.snapshot(), image);
   }

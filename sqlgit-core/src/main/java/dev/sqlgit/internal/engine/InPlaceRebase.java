@@ -99,10 +99,10 @@ final class InPlaceRebase {
     live.db().exec("SAVEPOINT " + SAVEPOINT);
     try {
       live.journal().undoAfter(integrated);
-      for (MasterAction e : history.actions()) {
-        if (e.seq() > integrated) {
-          masterWrites.put(e.seq(), replay(e));
-        }
+      for (MasterAction e : history.actionsAfter(integrated)) {
+        Set<RowKey> written = replay(e);
+        masterWrites.put(e.seq(), written);
+        history.knowWrites(e.seq(), written);
       }
       if (!pending.isEmpty()) {
         rebase(pending);
@@ -316,8 +316,8 @@ final class InPlaceRebase {
     return probe(() -> {
       live.journal().undoAfter(base);
       Set<RowKey> written = new HashSet<>();
-      for (MasterAction m : history.actions()) {
-        if (m.seq() > base && m.source().peer().equals(peerId)) {
+      for (MasterAction m : history.actionsAfter(base)) {
+        if (m.source().peer().equals(peerId)) {
           Footprint f = tryApply(m);
           if (f != null) {
             written.addAll(f.writes());

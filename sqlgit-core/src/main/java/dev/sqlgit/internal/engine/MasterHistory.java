@@ -22,14 +22,25 @@ final class MasterHistory {
   private final ActionCatalog actions;
   /** The state at the snapshot head (no bookkeeping tables), or null for the empty state. */
   private byte[] snapshotImage;
+  /** Loads {@link #snapshotImage} on first need (the fast path never needs it); null once loaded. */
+  private java.util.function.Supplier<byte[]> snapshotLoader;
   private long snapshotHead;
   private final List<MasterAction> log = new ArrayList<>();
   private final Map<Long, Set<RowKey>> writes = new HashMap<>();
   private final Map<String, Set<Long>> incorporated = new HashMap<>();
 
   MasterHistory(ActionCatalog actions, byte[] snapshotImage, long snapshotHead, List<MasterAction> after) {
+    this(actions, () -> snapshotImage, snapshotHead, after);
+  }
+
+  /** A history whose snapshot image is read only if a state must be rebuilt from it. */
+  MasterHistory(
+      ActionCatalog actions,
+      java.util.function.Supplier<byte[]> snapshotLoader,
+      long snapshotHead,
+      List<MasterAction> after) {
     this.actions = actions;
-    this.snapshotImage = snapshotImage;
+    this.snapshotLoader = snapshotLoader;
     this.snapshotHead = snapshotHead;
     for (MasterAction a : after) {
       if (a.seq() > snapshotHead) {
@@ -48,8 +59,15 @@ final class MasterHistory {
     return log.isEmpty() ? snapshotHead : log.get(log.size() - 1).seq();
   }
 
+  /** The actions above the snapshot, in seq order (a read-only view). */
   List<MasterAction> actions() {
-    return List.copyOf(log);
+    return java.util.Collections.unmodifiableList(log);
+  }
+
+  /** The actions with seq above {@code seq}, in order (a read-only view; seqs have no gaps). */
+  List<MasterAction> actionsAfter(long seq) {
+    int from = (int) Math.max(0, Math.min(log.size(), seq - snapshotHead));
+    return java.util.Collections.unmodifiableList(log.subList(from, log.size()));
   }
 
   /** Whether the master log (above the snapshot) holds an action authored as {@code (peer, seq)}. */
@@ -65,8 +83,8 @@ final class MasterHistory {
   /** Master actions after {@code seq} authored by anyone but {@code author}: the suffix. */
   List<MasterAction> suffixAfter(long seq, String author) {
     List<MasterAction> out = new ArrayList<>();
-    for (MasterAction a : log) {
-      if (a.seq() > seq && !a.source().peer().equals(author)) {
+    for (MasterAction a : actionsAfter(seq)) {
+      if (!a.source().peer().equals(author)) {
         out.add(a);
       }
     }
@@ -85,6 +103,11 @@ final class MasterHistory {
   private void add(MasterAction a) {
     log.add(a);
     incorporated.computeIfAbsent(a.source().peer(), p -> new HashSet<>()).add(a.source().seq());
+  }
+
+  /** Records what action {@code seq} wrote, as seen when it was applied elsewhere (no replay then). */
+  void knowWrites(long seq, Set<RowKey> written) {
+    writes.putIfAbsent(seq, Set.copyOf(written));
   }
 
   /** Union of the rows written by {@code suffix}, computed by replay where not yet known. */
@@ -113,6 +136,10 @@ final class MasterHistory {
   StateDb stateAt(long seq, String ownPeer) {
     if (seq < snapshotHead) {
       throw new IllegalStateException("state at " + seq + " is inside the snapshot (head " + snapshotHead + ")");
+    }
+    if (snapshotLoader != null) {
+      snapshotImage = snapshotLoader.get();
+      snapshotLoader = null;
     }
     StateDb state = StateDb.fromImage(snapshotImage, actions, "master@" + seq);
     try {
@@ -153,6 +180,7 @@ final class MasterHistory {
   /** Moves the snapshot to {@code head}, whose image the caller wrote; forgets what it covers. */
   void squashTo(long head, byte[] image) {
     snapshotImage = image;
+    snapshotLoader = null;
     snapshotHead = head;
     log.removeIf(a -> a.seq() <= head);
     writes.keySet().removeIf(s -> s <= head);

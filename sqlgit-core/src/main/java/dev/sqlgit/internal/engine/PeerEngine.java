@@ -124,13 +124,20 @@ public final class PeerEngine implements Engine {
   /** Reads snapshot + master log as this replica's root has them; throws on file-sync lag. */
   static MasterHistory readHistory(ClusterStorage cluster, String masterId, ActionCatalog actions) {
     MasterLog masterLog = cluster.readMasterLog(masterId);
-    byte[] image = cluster.readSnapshot().orElse(null);
-    long snapshotHead = SnapshotImage.headOf(image);
+    long snapshotHead = cluster.snapshotHead();
     if (masterLog.snapshotMarker() > snapshotHead) {
       throw new FileSyncLagException(snapshotHead, masterLog.snapshotMarker());
     }
-    return new MasterHistory(
-        actions, SnapshotImage.stateOf(image, actions.migrations()), snapshotHead, masterLog.actions());
+    // Only the reference path reads the snapshot itself; it must still be the one whose head we saw.
+    java.util.function.Supplier<byte[]> image = () -> {
+      byte[] file = cluster.readSnapshot().orElse(null);
+      long head = SnapshotImage.headOf(file);
+      if (head != snapshotHead) {
+        throw new FileSyncLagException(head, snapshotHead);
+      }
+      return SnapshotImage.stateOf(file, actions.migrations());
+    };
+    return new MasterHistory(actions, image, snapshotHead, masterLog.actions());
   }
 
   @Override
@@ -240,13 +247,7 @@ public final class PeerEngine implements Engine {
       tables.add(ChangedTables.ALL); // the squashed actions' writes are unknown
       return tables;
     }
-    List<MasterAction> integrated = new ArrayList<>();
-    for (MasterAction a : history.actions()) {
-      if (a.seq() > integratedHead) {
-        integrated.add(a);
-      }
-    }
-    for (var key : history.writesOf(integrated)) {
+    for (var key : history.writesOf(history.actionsAfter(integratedHead))) {
       tables.add(key.table());
     }
     return tables;

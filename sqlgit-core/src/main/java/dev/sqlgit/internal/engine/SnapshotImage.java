@@ -26,6 +26,31 @@ final class SnapshotImage {
     }
   }
 
+  /** The head recorded in a snapshot file, read through a read-only connection (a few pages). */
+  static long headOfFile(java.nio.file.Path file) {
+    if (!java.nio.file.Files.exists(file)) {
+      return 0;
+    }
+    org.sqlite.SQLiteConfig readOnly = new org.sqlite.SQLiteConfig();
+    readOnly.setReadOnly(true);
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), readOnly.toProperties());
+        java.sql.Statement s = c.createStatement()) {
+      try (java.sql.ResultSet meta = s.executeQuery(
+          "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '_sqlgit_meta'")) {
+        if (!meta.next() || meta.getLong(1) == 0) {
+          return 0;
+        }
+      }
+      try (java.sql.ResultSet rs = s.executeQuery(
+          "SELECT coalesce(max(value), 0) FROM _sqlgit_meta WHERE key = 'snapshot_head'")) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IntegrityException(file + " is not a readable SQLite database: " + e.getMessage(), e);
+    }
+  }
+
   static long headOf(SqliteDb db) {
     boolean hasMeta =
         db.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '_sqlgit_meta'") > 0;

@@ -48,6 +48,7 @@ final class InPlaceRebase {
   private final Map<Long, Set<String>> keptTables = new HashMap<>();
   private final Set<RowKey> keptWrites = new HashSet<>();
   private final Map<Long, Set<RowKey>> masterWrites = new HashMap<>();
+  private final InPlaceGates gates;
   private int applied;
   private int convergent;
 
@@ -56,6 +57,7 @@ final class InPlaceRebase {
     this.history = history;
     this.live = live;
     this.integrated = integrated;
+    this.gates = new InPlaceGates(live, history, peerId, kept, keptWrites);
   }
 
   /** A finished in-place rebase, still inside its savepoint: commit or abort it. */
@@ -93,7 +95,7 @@ final class InPlaceRebase {
         pending.add(a);
       }
     }
-    if (history.snapshotHead() > integrated || !live.journal().canUndoAfter(integrated)) {
+    if (!gates.reaches(integrated)) {
       return Optional.empty();
     }
     live.db().exec("SAVEPOINT " + SAVEPOINT);
@@ -162,7 +164,7 @@ final class InPlaceRebase {
   }
 
   private void settle(PeerAction a) {
-    if (!accepted(a)) {
+    if (!gates.accepted(InPlaceGates.candidate(a))) {
       throw new GiveUp(); // a real conflict: the resolver runs on the reference path
     }
     Footprint f = live.applyOwn(a);
@@ -170,63 +172,6 @@ final class InPlaceRebase {
     keptTables.put(a.seq(), f.writtenTables());
     keptWrites.addAll(f.writes());
     applied++;
-  }
-
-  /** {@link Gates#check}, in place. */
-  private boolean accepted(PeerAction a) {
-    List<MasterAction> suffix = history.suffixAfter(a.baseMasterSeq(), peerId);
-    if (a.baseMasterSeq() < history.snapshotHead()) {
-      return false;
-    }
-    if (a.force() || suffix.isEmpty()) {
-      return suffix.isEmpty() && appliesOnLive(a);
-    }
-    Set<RowKey> suffixWrites = new HashSet<>();
-    for (MasterAction m : suffix) {
-      suffixWrites.addAll(masterWrites.get(m.seq()));
-    }
-    Footprint onContext = inContext(a.baseMasterSeq(), ctxWrites -> tryApply(a, true));
-    if (onContext != null && !onContext.overlaps(suffixWrites)) {
-      return appliesOnLive(a); // Gate 1: disjoint
-    }
-    // Gate 2: current + a and context + a + suffix both succeed and agree on every row involved.
-    Footprint onLive = probe(() -> tryApply(a, false));
-    if (onLive == null || onContext == null) {
-      return false;
-    }
-    Set<RowKey> keys = new HashSet<>(keptWrites);
-    keys.addAll(onLive.writes());
-    masterWrites.forEach((seq, w) -> {
-      if (seq > a.baseMasterSeq()) {
-        keys.addAll(w);
-      }
-    });
-    Map<RowKey, Object> permuted = inContext(a.baseMasterSeq(), ctxWrites -> {
-      Footprint again = tryApply(a, false);
-      if (again == null) {
-        return null;
-      }
-      Set<RowKey> all = new HashSet<>(keys);
-      all.addAll(ctxWrites);
-      all.addAll(again.writes());
-      for (MasterAction m : suffix) {
-        Footprint f = tryApply(m);
-        if (f == null) {
-          return null;
-        }
-        all.addAll(f.writes());
-      }
-      keys.addAll(all);
-      return StateComparison.rows(live.db(), all);
-    });
-    if (permuted == null) {
-      return false;
-    }
-    Map<RowKey, Object> current = probe(() -> {
-      tryApply(a, false);
-      return StateComparison.rows(live.db(), keys);
-    });
-    return permuted.equals(current);
   }
 
   /** Gate 0, in place: see {@link Convergence#allRealised}. */
@@ -307,54 +252,15 @@ final class InPlaceRebase {
     return after.equals(StateComparison.rows(live.db(), touched != null ? touched : written));
   }
 
-  /**
-   * Runs {@code body} on the state an own action was written against (its base, plus this peer's
-   * incorporated actions after it, plus the actions kept so far), then rolls back. The body gets
-   * the rows that reaching the context wrote.
-   */
   private <T> T inContext(long base, Function<Set<RowKey>, T> body) {
-    return probe(() -> {
-      live.journal().undoAfter(base);
-      Set<RowKey> written = new HashSet<>();
-      for (MasterAction m : history.actionsAfter(base)) {
-        if (m.source().peer().equals(peerId)) {
-          Footprint f = tryApply(m);
-          if (f != null) {
-            written.addAll(f.writes());
-          }
-        }
-      }
-      for (PeerAction k : kept) {
-        Footprint f = tryApply(k, false);
-        if (f != null) {
-          written.addAll(f.writes());
-        }
-      }
-      return body.apply(written);
-    });
-  }
-
-  private boolean appliesOnLive(PeerAction a) {
-    return probe(() -> tryApply(a, false)) != null;
+    return gates.inContext(base, body);
   }
 
   private <T> T probe(java.util.function.Supplier<T> body) {
-    return live.probe(body::get);
+    return gates.probe(body);
   }
 
   private Footprint tryApply(PeerAction a, boolean withReads) {
-    try {
-      return live.apply(a.name(), a.params(), a.schema(), withReads);
-    } catch (ActionFailedException e) {
-      return null;
-    }
-  }
-
-  private Footprint tryApply(MasterAction m) {
-    try {
-      return live.apply(m, false);
-    } catch (ActionFailedException e) {
-      return null;
-    }
+    return gates.tryApply(InPlaceGates.candidate(a), withReads);
   }
 }

@@ -100,7 +100,7 @@ public final class Peer implements AutoCloseable {
     try {
       Engine engine =
           options.isMaster()
-              ? MasterEngine.open(cluster, options.masterId(), actions)
+              ? MasterEngine.open(cluster, options.masterId(), actions, referenceEngine)
               : PeerEngine.open(cluster, options.peerId(), options.masterId(), actions, referenceEngine);
       return new Peer(options, actions, cluster, engine);
     } catch (RuntimeException | Error e) {

@@ -8,6 +8,7 @@ import dev.sqlgit.SchemaTooNewException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +29,13 @@ final class Incorporation {
 
   record Counts(int applied, int skipped, int forced) {}
 
-  Incorporation(MasterEngine master, MasterHistory history, ActionCatalog actions) {
+  private final boolean referenceOnly;
+
+  Incorporation(MasterEngine master, MasterHistory history, ActionCatalog actions, boolean referenceOnly) {
     this.master = master;
     this.history = history;
     this.actions = actions;
+    this.referenceOnly = referenceOnly;
   }
 
   Counts run(List<String> peers) {
@@ -102,14 +106,14 @@ final class Incorporation {
           peer, a.seq(), a.name());
       return false;
     }
+    Gates.Candidate candidate = InPlaceGates.candidate(a);
+    InPlaceGates inPlace = new InPlaceGates(master.current(), history, peer, List.of(), Set.of());
+    if (!referenceOnly && inPlace.reaches(a.baseMasterSeq())) {
+      return inPlace.accepted(candidate);
+    }
     List<MasterAction> suffix = history.suffixAfter(a.baseMasterSeq(), peer);
     Verdict verdict =
-        Gates.check(
-            new Gates.Candidate(a.name(), a.params(), a.baseMasterSeq(), a.force(), a.schema()),
-            master.current(),
-            suffix,
-            history,
-            () -> history.stateAt(a.baseMasterSeq(), peer));
+        Gates.check(candidate, master.current(), suffix, history, () -> history.stateAt(a.baseMasterSeq(), peer));
     return verdict instanceof Verdict.Accept;
   }
 }

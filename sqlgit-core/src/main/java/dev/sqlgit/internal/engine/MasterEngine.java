@@ -1,6 +1,7 @@
 package dev.sqlgit.internal.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sqlgit.ActionFailedException;
 import dev.sqlgit.IntegrityException;
 import dev.sqlgit.MasterAction;
 import dev.sqlgit.PeerAction;
@@ -39,6 +40,8 @@ public final class MasterEngine implements Engine {
   /** The newest ack recorded per peer. */
   private final Map<String, Long> acks = new HashMap<>();
   private final ChangedTables changed = new ChangedTables();
+  /** Always check on rebuilt copies (for differential tests). */
+  private final boolean referenceOnly;
 
   private MasterEngine(
       ClusterStorage cluster,
@@ -46,7 +49,9 @@ public final class MasterEngine implements Engine {
       ActionCatalog actions,
       MasterHistory history,
       StateDb initial,
-      List<MasterLogEntry> entries) {
+      List<MasterLogEntry> entries,
+      boolean referenceOnly) {
+    this.referenceOnly = referenceOnly;
     this.cluster = cluster;
     this.masterId = masterId;
     this.actions = actions;
@@ -61,7 +66,9 @@ public final class MasterEngine implements Engine {
     }
   }
 
-  public static MasterEngine open(ClusterStorage cluster, String masterId, ActionCatalog actions) {
+  /** Opens the master; with {@code referenceOnly}, incorporation always checks on rebuilt copies. */
+  public static MasterEngine open(
+      ClusterStorage cluster, String masterId, ActionCatalog actions, boolean referenceOnly) {
     long torn = cluster.repairOwnLog(masterId);
     if (torn > 0) {
       LOG.warn("{}: removed a torn last line ({} bytes) left by a crash mid-append", cluster.describe(masterId), torn);
@@ -83,8 +90,25 @@ public final class MasterEngine implements Engine {
     MasterHistory history =
         new MasterHistory(
             actions, SnapshotImage.stateOf(image, actions.migrations()), snapshotHead, log.actions());
-    StateDb initial = history.stateAt(history.head(), null);
-    return new MasterEngine(cluster, masterId, actions, history, initial, log.entries());
+    StateDb initial = history.stateAt(history.snapshotHead(), null);
+    try {
+      for (MasterAction a : history.actions()) {
+        // Journaled, so incorporation can reach any base above the snapshot in place.
+        history.knowWrites(a.seq(), initial.applyJournaled(a).writes());
+      }
+    } catch (ActionFailedException e) {
+      initial.close();
+      throw new IntegrityException(
+          cluster.describe(masterId) + ": a master action no longer applies on replay; actions must be deterministic", e);
+    } catch (RuntimeException e) {
+      initial.close();
+      throw e;
+    }
+    return new MasterEngine(cluster, masterId, actions, history, initial, log.entries(), referenceOnly);
+  }
+
+  public static MasterEngine open(ClusterStorage cluster, String masterId, ActionCatalog actions) {
+    return open(cluster, masterId, actions, false);
   }
 
   @Override
@@ -106,7 +130,7 @@ public final class MasterEngine implements Engine {
         () ->
             current.inTransaction(
                 () -> {
-                  footprint[0] = current.apply(action, false);
+                  footprint[0] = current.applyJournaled(action);
                   cluster.append(masterId, entry);
                 }));
     history.append(action, footprint[0].writes());
@@ -116,7 +140,10 @@ public final class MasterEngine implements Engine {
 
   @Override
   public SyncReport sync(Resolver ignored) {
-    Incorporation.Counts counts = new Incorporation(this, history, actions).run(otherPeers());
+    // Checks probe the live state inside savepoints: readers wait until the sync is done.
+    Incorporation.Counts[] result = new Incorporation.Counts[1];
+    state.write(() -> result[0] = new Incorporation(this, history, actions, referenceOnly).run(otherPeers()));
+    Incorporation.Counts counts = result[0];
     OptionalLong squashedTo = squash();
     if (counts.applied() == 0 && counts.skipped() == 0 && squashedTo.isEmpty()) {
       return SyncReport.NOTHING;
@@ -173,11 +200,11 @@ public final class MasterEngine implements Engine {
     if (min <= history.snapshotHead()) {
       return OptionalLong.empty();
     }
-    byte[] state;
+    byte[] atMin;
     try (StateDb at = history.stateAt(min, null)) {
-      state = at.image();
+      atMin = at.image();
     }
-    cluster.writeSnapshot(SnapshotImage.withHead(state, min));
+    cluster.writeSnapshot(SnapshotImage.withHead(atMin, min));
     List<MasterLogEntry> trimmed = new ArrayList<>();
     trimmed.add(new MasterLogEntry.Snapshot(min));
     for (MasterLogEntry e : entries) {
@@ -187,9 +214,10 @@ public final class MasterEngine implements Engine {
       }
     }
     cluster.rewriteMasterLog(masterId, trimmed);
+    state.current().journal().forgetUpTo(min); // no base below the snapshot is ever checked
     entries.clear();
     entries.addAll(trimmed);
-    history.squashTo(min, state);
+    history.squashTo(min, atMin);
     return OptionalLong.of(min);
   }
 

@@ -46,24 +46,24 @@ final class SyncBench {
     table.print(out);
     ResultTable grown = new ResultTable(
         "sync: long unsquashed history and a big database (a silent peer holds the squash)",
-        "history entries", "rows", "engine", "peer sync median ms", "vs smallest in-place");
-    double base = Double.NaN;
+        "history entries", "rows", "engine", "peer sync ms", "master sync ms");
     for (int[] size : new int[][] {{1_000, 10_000}, {5_000, 100_000}}) {
       for (String engine : new String[] {"in-place", "reference"}) {
         System.setProperty("sqlgit.engine", engine.equals("reference") ? "reference" : "fast");
-        double median = grown(size[0], size[1]);
-        if (Double.isNaN(base)) {
-          base = median;
-        }
-        grown.row(size[0], size[1], engine, median, median / base);
+        double[] medians = grown(size[0], size[1]);
+        grown.row(size[0], size[1], engine, medians[0], medians[1]);
       }
     }
     System.clearProperty("sqlgit.engine");
     grown.print(out);
   }
 
-  /** Peer sync, 10 pending over 10 new master actions, after {@code history} unsquashed entries. */
-  private static double grown(int history, int rows) {
+  /**
+   * Medians of a peer sync (10 pending over 10 new master actions) and of a master sync
+   * incorporating 10 peer actions whose base is 10 entries behind, after {@code history}
+   * unsquashed entries over {@code rows} rows.
+   */
+  private static double[] grown(int history, int rows) {
     Path dir = tempDir();
     ActionRegistry actions = actions();
     try (Peer master = open(dir, "m", actions)) {
@@ -89,7 +89,20 @@ final class SyncBench {
           master.sync();
           peer.sync();
         }
-        return sync.medianMillis();
+        Samples incorporate = new Samples();
+        for (int round = 0; round < 7; round++) {
+          for (int i = 0; i < 10; i++) {
+            peer.submit("deposit", new Move("r" + n[0]++, "a", 1)); // based on the head it has
+            master.submit("deposit", new Move("m" + n[0]++, "b", 1)); // 10 entries the peer lacks
+          }
+          long t0 = System.nanoTime();
+          master.sync();
+          if (round >= 2) {
+            incorporate.add(System.nanoTime() - t0);
+          }
+          peer.sync();
+        }
+        return new double[] {sync.medianMillis(), incorporate.medianMillis()};
       }
     }
   }

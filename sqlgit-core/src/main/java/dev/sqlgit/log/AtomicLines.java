@@ -1,5 +1,6 @@
 package dev.sqlgit.log;
 
+import dev.sqlgit.internal.log.JsonlFile;
 import dev.sqlgit.internal.sqlite.SqliteErrors;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -7,10 +8,8 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -49,12 +48,7 @@ final class AtomicLines {
         out.flush();
         ch.force(true);
       }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      syncDirectory(dir);
+      JsonlFile.moveIntoPlace(tmp, file);
       return count;
     } catch (IOException e) {
       deleteQuietly(tmp, e);
@@ -62,15 +56,6 @@ final class AtomicLines {
     } catch (RuntimeException | Error e) {
       deleteQuietly(tmp, e);
       throw e;
-    }
-  }
-
-  /** Makes a rename or delete in {@code dir} durable, where the platform allows it. */
-  static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some platforms cannot open a folder for fsync; the rename itself is still atomic.
     }
   }
 

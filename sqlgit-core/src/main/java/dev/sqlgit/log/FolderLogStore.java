@@ -134,7 +134,7 @@ public final class FolderLogStore implements LogStore {
         () -> {
           try {
             if (Files.deleteIfExists(file)) {
-              AtomicLines.syncDirectory(file.toAbsolutePath().getParent());
+              JsonlFile.syncDirectory(file.toAbsolutePath().getParent());
             }
           } catch (IOException e) {
             throw SqliteErrors.io("cannot delete", file, e);

@@ -137,12 +137,7 @@ public final class JsonlFile {
         }
         ch.force(true);
       }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      syncDirectory(dir);
+      moveIntoPlace(tmp, file);
     } catch (IOException e) {
       try {
         Files.deleteIfExists(tmp);
@@ -153,7 +148,21 @@ public final class JsonlFile {
     }
   }
 
-  private static void syncDirectory(Path dir) {
+  /**
+   * Renames a fully written and fsynced {@code tmp} over {@code file} (atomically where the file
+   * system can) and fsyncs the folder, so the new content survives a crash.
+   */
+  public static void moveIntoPlace(Path tmp, Path file) throws IOException {
+    try {
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+    syncDirectory(file.toAbsolutePath().getParent());
+  }
+
+  /** Makes a rename or delete in {@code dir} durable, where the platform allows it. */
+  public static void syncDirectory(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {

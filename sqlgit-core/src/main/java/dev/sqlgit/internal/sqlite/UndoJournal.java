@@ -48,6 +48,8 @@ public final class UndoJournal {
     db.internalExec(
         "CREATE TEMP TABLE IF NOT EXISTS _sqlgit_undo(id INTEGER PRIMARY KEY, step INTEGER NOT NULL,"
             + " tbl TEXT NOT NULL, op TEXT NOT NULL, k TEXT NOT NULL, old_k TEXT, old_row TEXT)");
+    // Undo reads only the steps after a base; the journal of a long history must not be scanned.
+    db.internalExec("CREATE INDEX IF NOT EXISTS temp._sqlgit_undo_step ON _sqlgit_undo(step)");
     db.internalExec(
         "CREATE TEMP TABLE IF NOT EXISTS _sqlgit_step(step INTEGER PRIMARY KEY, schema_hash TEXT NOT NULL,"
             + " open INTEGER NOT NULL)");

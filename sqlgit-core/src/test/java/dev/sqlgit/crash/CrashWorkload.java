@@ -23,9 +23,10 @@ import java.util.Random;
  *
  * <p>Protocol on stdout, one flushed line each: {@code BEGIN <phase>} / {@code END <phase>} around
  * every step ({@code open}, {@code submit-master}, {@code submit-peer}, {@code sync-master}, {@code
- * sync-peer}, {@code deliver}); {@code ACK <author> <n>} once submit of item n returned; {@code
- * SQUASH <head>}; {@code DROP <peer> <seq>} if the resolver ever drops; {@code LAG <peer>} on a
- * file-sync lag. Any failure prints {@code FAIL <error>} and exits with status 3.
+ * sync-peer}, {@code deliver}, and {@code squash} for the master sync that ends a full round);
+ * {@code ACK <author> <n>} once submit of item n returned; {@code SQUASH <head>}; {@code DROP
+ * <peer> <seq>} if the resolver ever drops; {@code LAG <peer>} on a file-sync lag. Any failure
+ * prints {@code FAIL <error>} and exits with status 3.
  *
  * <p>Usage: {@code CrashWorkload <base folder> <seed>}.
  */
@@ -69,7 +70,7 @@ public final class CrashWorkload {
         syncPeer(CrashCluster.PEERS.get(random.nextInt(CrashCluster.PEERS.size())));
       } else if (roll < 9) {
         deliver();
-        syncMaster();
+        syncMaster("sync-master");
       } else {
         fullRound();
       }
@@ -78,13 +79,13 @@ public final class CrashWorkload {
 
   private void fullRound() {
     deliver();
-    syncMaster();
+    syncMaster("sync-master");
     deliver();
     for (String p : CrashCluster.PEERS) {
       syncPeer(p);
     }
     deliver();
-    syncMaster();
+    syncMaster("squash");
   }
 
   private void submit(String id) {
@@ -110,10 +111,11 @@ public final class CrashWorkload {
     emit("END sync-peer");
   }
 
-  private void syncMaster() {
-    emit("BEGIN sync-master");
+  /** A master sync; {@code squash} names the one after every peer synced, which squashes. */
+  private void syncMaster(String phase) {
+    emit("BEGIN " + phase);
     SyncReport report = replicas.get(CrashCluster.MASTER).sync();
-    emit("END sync-master");
+    emit("END " + phase);
     report.squashedTo().ifPresent(head -> emit("SQUASH " + head));
   }
 

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class KillPlanner {
   static final List<String> PHASES =
-      List.of("open", "submit-master", "submit-peer", "sync-master", "sync-peer", "deliver");
+      List.of("open", "submit-master", "submit-peer", "sync-master", "sync-peer", "deliver", "squash");
   private static final long DEFAULT_NANOS = 2_000_000;
   private static final int KEEP = 64;
 
@@ -63,6 +63,18 @@ final class KillPlanner {
       }
     }
     return active;
+  }
+
+  /** Median and longest duration seen per phase, in ms. */
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder();
+    durations.forEach((phase, seen) -> {
+      List<Long> sorted = seen.stream().sorted().toList();
+      out.append(String.format(" %s=%.2f/%.2f", phase, sorted.get(sorted.size() / 2) / 1e6,
+          sorted.get(sorted.size() - 1) / 1e6));
+    });
+    return "phase ms (median/max):" + out;
   }
 
   private void observe(String phase, long nanos) {

@@ -62,23 +62,34 @@ final class ChildProcess implements AutoCloseable {
 
   /** The next line, waiting at most a minute; fails when the child stopped or printed FAIL. */
   Line next() {
+    Line line = poll(TimeUnit.SECONDS.toNanos(LINE_TIMEOUT_SECONDS));
+    if (line == null) {
+      throw new AssertionError("the child printed nothing for " + LINE_TIMEOUT_SECONDS + " s" + stderrTail());
+    }
+    return line;
+  }
+
+  /** The next line, or null when none came within {@code nanos}; fails like {@link #next}. */
+  Line poll(long nanos) {
     Line line;
     try {
-      line = queue.poll(LINE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      line = queue.poll(nanos, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
     }
-    if (line == null) {
-      throw new AssertionError("the child printed nothing for " + LINE_TIMEOUT_SECONDS + " s" + stderrTail());
-    }
     if (line == EOF) {
       throw new AssertionError("the child exited by itself" + exitCode() + stderrTail());
     }
-    if (line.text().startsWith("FAIL")) {
+    if (line != null && line.text().startsWith("FAIL")) {
       throw new AssertionError("the child failed: " + line.text() + stderrTail());
     }
     return line;
+  }
+
+  /** Adds a line that did not come from the child (a {@link FileEvents} report) to the queue. */
+  void inject(String text) {
+    queue.add(new Line(text, System.nanoTime()));
   }
 
   /** SIGKILLs the child, waits for it and for its last lines; returns everything it printed. */

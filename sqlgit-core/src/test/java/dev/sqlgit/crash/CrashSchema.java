@@ -10,7 +10,8 @@ import java.util.List;
  * only applies right after its predecessor ({@code heads} holds each author's last number). So a
  * state proves by itself that an author's items are all there and in order: {@code heads.n = N}
  * and items 1..N, each with the body its number determines. Authors never touch each other's rows,
- * so no action conflicts and no resolver ever has to drop one.
+ * so no action conflicts and no resolver ever has to drop one. {@code init} also stores 2 MB of
+ * ballast, so that writing {@code snapshot.db} takes long enough for kills to land inside it.
  */
 final class CrashSchema {
   private CrashSchema() {}
@@ -22,7 +23,9 @@ final class CrashSchema {
     return ActionRegistry.builder()
         .action("init", (db, p) -> db.execScript(
             "CREATE TABLE items(id TEXT PRIMARY KEY, author TEXT NOT NULL, n INTEGER NOT NULL, body TEXT NOT NULL);"
-                + "CREATE TABLE heads(author TEXT PRIMARY KEY, n INTEGER NOT NULL);"))
+                + "CREATE TABLE heads(author TEXT PRIMARY KEY, n INTEGER NOT NULL);"
+                + "CREATE TABLE ballast(id INTEGER PRIMARY KEY, b BLOB NOT NULL);"
+                + "INSERT INTO ballast(b) VALUES (zeroblob(2000000));"))
         .action("add", Item.class, (db, item) -> {
           if (item.n() == 1) {
             db.exec("INSERT INTO heads VALUES (?, 1)", item.author());

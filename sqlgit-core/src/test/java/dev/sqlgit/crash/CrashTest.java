@@ -39,11 +39,12 @@ class CrashTest {
       Ledger ledger = new Ledger();
       KillPlanner planner = new KillPlanner(random);
       for (int kill = 0; kill < KILLS; kill++) {
-        String target = KillPlanner.PHASES.get(kill % KillPlanner.PHASES.size());
+        String target = KillPlanner.TARGETS.get(kill % KillPlanner.TARGETS.size());
         CrashEvidence before = CrashEvidence.scan(cluster);
         List<String> lines;
         try (ChildProcess child = ChildProcess.start(
-            work.resolve("cluster"), random.nextLong(), work.resolve("child-" + kill + ".err"))) {
+                work.resolve("cluster"), random.nextLong(), work.resolve("child-" + kill + ".err"));
+            FileEvents events = FileEvents.watch(cluster, child::inject)) {
           lines = planner.killDuring(child, target);
         }
         ledger.read(lines);
@@ -64,6 +65,8 @@ class CrashTest {
         }
       }
       System.out.println("CrashTest: " + stats + "; " + planner);
+      System.out.println("CrashTest: temp files crashes left in the roots (never removed): "
+          + CrashEvidence.scan(cluster).tempFiles().size());
       stats.assertEveryPhaseInterrupted();
       if (KILLS >= KILLS_FOR_WINDOWS) {
         stats.assertWindowsHit(List.of("peer-log-rewrite", "master-log-rewrite", "snapshot-write"));

@@ -49,11 +49,8 @@ final class ChildProcess implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"),
         CrashWorkload.class.getName(), base.toString(), Long.toString(seed));
     try {
-      Process p = new ProcessBuilder(command)
-          .redirectError(stderr.toFile())
-          .redirectInput(ProcessBuilder.Redirect.PIPE)
-          .start();
-      p.getOutputStream().close();
+      // stdin stays open: the child exits when it closes, i.e. when this JVM dies
+      Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
       return new ChildProcess(p, stderr);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -106,6 +103,11 @@ final class ChildProcess implements AutoCloseable {
     }
     if (reader.isAlive()) {
       throw new AssertionError("the child's stdout did not reach its end");
+    }
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // the child is gone; nothing to flush
     }
     synchronized (lines) {
       return List.copyOf(lines);

@@ -6,6 +6,7 @@ import dev.sqlgit.Resolution;
 import dev.sqlgit.SyncReport;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ import java.util.Random;
  * <peer> <seq>} if the resolver ever drops; {@code LAG <peer>} on a file-sync lag. Any failure
  * prints {@code FAIL <error>} and exits with status 3.
  *
- * <p>Usage: {@code CrashWorkload <base folder> <seed>}.
+ * <p>Usage: {@code CrashWorkload <base folder> <seed>}; it exits when its stdin closes (the parent
+ * died), so no orphan runs on.
  */
 public final class CrashWorkload {
   private final PrintStream out =
@@ -44,6 +46,7 @@ public final class CrashWorkload {
   }
 
   public static void main(String[] args) {
+    exitWhenParentDies();
     CrashWorkload workload = new CrashWorkload(Path.of(args[0]), Long.parseLong(args[1]));
     try {
       workload.run();
@@ -52,6 +55,22 @@ public final class CrashWorkload {
       e.printStackTrace();
       System.exit(3);
     }
+  }
+
+  /** The parent keeps stdin open; end of input means it died, and nobody would kill this process. */
+  private static void exitWhenParentDies() {
+    Thread watchdog = new Thread(() -> {
+      try {
+        while (System.in.read() >= 0) {
+          // the parent never writes
+        }
+      } catch (IOException e) {
+        // treat like end of input
+      }
+      Runtime.getRuntime().halt(4);
+    }, "parent-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 
   private void run() {

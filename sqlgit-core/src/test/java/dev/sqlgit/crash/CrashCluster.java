@@ -19,10 +19,17 @@ final class CrashCluster {
   static final List<String> PEERS = List.of("p1", "p2");
   static final List<String> IDS = List.of(MASTER, "p1", "p2");
 
+  private final Path base;
   private final FileSyncer net;
 
   CrashCluster(Path base) {
+    this.base = base;
     this.net = new FileSyncer(base, MASTER, IDS);
+  }
+
+  /** The folder that holds every replica's root. */
+  Path base() {
+    return base;
   }
 
   FileSyncer net() {

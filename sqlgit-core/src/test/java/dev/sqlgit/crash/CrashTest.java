@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class CrashTest {
   private static final int KILLS = Integer.getInteger("sqlgit.crash.kills", 28);
   /** Windows asserted only on runs long enough to reach each of them reliably. */
-  private static final int KILLS_FOR_WINDOWS = 120;
+  private static final int KILLS_FOR_WINDOWS = 150;
   private static final List<String> WINDOWS = List.of(
       "snapshot-write", "between-snapshot-and-log-rewrite", "master-log-rewrite", "peer-log-rewrite");
 
@@ -69,7 +69,7 @@ class CrashTest {
     CrashEvidence before = CrashEvidence.scan(cluster);
     List<String> lines;
     try (ChildProcess child = ChildProcess.start(
-            cluster.rootOf(CrashCluster.MASTER).getParent(), random.nextLong(), work.resolve("child-" + kill + ".err"));
+            cluster.base(), random.nextLong(), work.resolve("child-" + kill + ".err"));
         FileEvents events = FileEvents.watch(cluster, child::inject)) {
       lines = planner.killDuring(child, target);
     }

@@ -10,8 +10,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 /**
@@ -26,13 +28,14 @@ final class Recovery {
 
   /** Runs the checks and returns the reopened replicas, open (the caller closes them). */
   static Map<String, Peer> check(CrashCluster crashed, Path copyBase, Ledger ledger) {
-    copyTree(crashed.rootOf(CrashCluster.MASTER).getParent(), copyBase);
+    copyTree(crashed.base(), copyBase);
     CrashCluster copy = new CrashCluster(copyBase);
     for (String id : CrashCluster.IDS) {
       Set<Long> onDisk = DiskItems.of(copy.rootOf(id), id);
-      for (long n = 1; n <= ledger.floor(id); n++) {
-        assertThat(onDisk).as("acknowledged item %s of %s on disk", n, id).contains(n);
-      }
+      List<Long> missing =
+          LongStream.rangeClosed(1, ledger.floor(id)).filter(n -> !onDisk.contains(n)).boxed().toList();
+      assertThat(missing).as("acknowledged items of %s (1..%s) missing from the files", id, ledger.floor(id))
+          .isEmpty();
     }
     Map<String, Peer> open = crashed.openAll();
     try {

@@ -74,6 +74,14 @@ public abstract class ClusterStorage implements AutoCloseable {
     return 0;
   }
 
+  /**
+   * Removes what interrupted writes of {@code replica}'s own files left behind (temp files that a
+   * syncer would otherwise copy everywhere). Returns how many; 0 where writes leave nothing.
+   */
+  int removeStaleTemps(String replica, boolean master) {
+    return 0;
+  }
+
   /** Creates {@code replica}'s log, empty, when it does not exist yet. */
   void ensureLog(String replica) {
     if (logs.currentMeta(replica).isEmpty()) {

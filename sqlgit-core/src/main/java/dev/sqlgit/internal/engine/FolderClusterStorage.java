@@ -1,6 +1,7 @@
 package dev.sqlgit.internal.engine;
 
 import dev.sqlgit.internal.log.ClusterLayout;
+import dev.sqlgit.internal.log.JsonlFile;
 import dev.sqlgit.internal.log.SnapshotFile;
 import dev.sqlgit.log.FolderLogStore;
 import java.nio.file.Path;
@@ -17,12 +18,18 @@ final class FolderClusterStorage extends ClusterStorage {
 
   @Override
   long repairOwnLog(String replica) {
-    return dev.sqlgit.internal.log.JsonlFile.repairTail(layout.logOf(replica));
+    return JsonlFile.repairTail(layout.logOf(replica));
   }
 
   @Override
   Optional<byte[]> readSnapshot() {
     return SnapshotFile.read(layout.snapshot());
+  }
+
+  @Override
+  int removeStaleTemps(String replica, boolean master) {
+    int removed = JsonlFile.removeStaleTemps(layout.logOf(replica));
+    return master ? removed + JsonlFile.removeStaleTemps(layout.snapshot()) : removed;
   }
 
   @Override

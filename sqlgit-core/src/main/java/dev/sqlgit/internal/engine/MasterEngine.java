@@ -69,6 +69,7 @@ public final class MasterEngine implements Engine {
   /** Opens the master; with {@code referenceOnly}, incorporation always checks on rebuilt copies. */
   public static MasterEngine open(
       ClusterStorage cluster, String masterId, ActionCatalog actions, boolean referenceOnly) {
+    cluster.removeStaleTemps(masterId, true);
     long torn = cluster.repairOwnLog(masterId);
     if (torn > 0) {
       LOG.warn("{}: removed a torn last line ({} bytes) left by a crash mid-append", cluster.describe(masterId), torn);

@@ -68,6 +68,7 @@ public final class PeerEngine implements Engine {
   /** Opens a peer; with {@code referenceOnly}, every sync takes the reference path. */
   public static PeerEngine open(
       ClusterStorage cluster, String peerId, String masterId, ActionCatalog actions, boolean referenceOnly) {
+    cluster.removeStaleTemps(peerId, false);
     long torn = cluster.repairOwnLog(peerId);
     if (torn > 0) {
       LOG.warn("{}: removed a torn last line ({} bytes) left by a crash mid-append", cluster.describe(peerId), torn);

@@ -81,6 +81,32 @@ public final class JsonlFile {
     }
   }
 
+  /**
+   * Deletes temp files that interrupted atomic writes of {@code file} left next to it ({@code
+   * .<name>.<random>.tmp}); returns how many. Only the file's writer may call it, when no write of
+   * its own is under way: a syncer would carry the deletion to other copies.
+   */
+  public static int removeStaleTemps(Path file) {
+    Path dir = file.toAbsolutePath().getParent();
+    String prefix = "." + file.getFileName() + ".";
+    int removed = 0;
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (var temps = Files.newDirectoryStream(dir, p -> {
+      String name = p.getFileName().toString();
+      return name.startsWith(prefix) && name.endsWith(".tmp");
+    })) {
+      for (Path t : temps) {
+        Files.deleteIfExists(t);
+        removed++;
+      }
+    } catch (IOException e) {
+      throw SqliteErrors.io("cannot clean temp files in", dir, e);
+    }
+    return removed;
+  }
+
   /** Creates {@code file} empty when missing (and makes that durable). */
   public static void createIfMissing(Path file) {
     if (Files.exists(file)) {

@@ -51,15 +51,17 @@ public final class UndoJournal {
     // Undo reads only the steps after a base; the journal of a long history must not be scanned.
     db.internalExec("CREATE INDEX IF NOT EXISTS temp._sqlgit_undo_step ON _sqlgit_undo(step)");
     db.internalExec(
-        "CREATE TEMP TABLE IF NOT EXISTS _sqlgit_step(step INTEGER PRIMARY KEY, schema_hash TEXT NOT NULL,"
-            + " open INTEGER NOT NULL)");
+        "CREATE TEMP TABLE IF NOT EXISTS _sqlgit_step(step INTEGER PRIMARY KEY, schema_hash TEXT NOT NULL)");
+    // The step being journaled, if any: one row at most, read by the capture triggers on every
+    // row written, so it must not grow with history.
+    db.internalExec("CREATE TEMP TABLE IF NOT EXISTS _sqlgit_open(step INTEGER NOT NULL)");
   }
 
   /** The trigger statement that journals one row change while a step is open. */
   static String record(String tbl, String op, String key, String oldKey, String oldRow) {
     return "INSERT INTO _sqlgit_undo(step, tbl, op, k, old_k, old_row) SELECT step, "
         + tbl + ", " + op + ", " + key + ", " + oldKey + ", " + oldRow
-        + " FROM _sqlgit_step WHERE open = 1;";
+        + " FROM _sqlgit_open;";
   }
 
   /**
@@ -73,7 +75,7 @@ public final class UndoJournal {
     }
     return "INSERT INTO _sqlgit_undo(step, tbl, op, k, old_k, old_row) SELECT s.step, "
         + tbl + ", 'D', " + ChangeCapture.keyExpr("o", keys) + ", NULL, " + image
-        + " FROM _sqlgit_step s, " + target + " o WHERE s.open = 1 AND " + match + ";";
+        + " FROM _sqlgit_open s, " + target + " o WHERE " + match + ";";
   }
 
   /** The SQL expression of a row's image: {@code json_object(col, quote(<row>.col), …)}. */
@@ -91,17 +93,15 @@ public final class UndoJournal {
   /** Opens step {@code step}: writes from now on are journaled under it. */
   public void begin(long step) {
     createTables(db); // a rolled-back transaction may have taken them away
-    db.internalExec("UPDATE _sqlgit_step SET open = 0");
-    db.internalExec(
-        "INSERT INTO _sqlgit_step(step, schema_hash, open) VALUES (?, ?, 1)"
-            + " ON CONFLICT(step) DO UPDATE SET open = 1",
-        step, schemaHash());
+    db.internalExec("DELETE FROM _sqlgit_open");
+    db.internalExec("INSERT OR IGNORE INTO _sqlgit_step(step, schema_hash) VALUES (?, ?)", step, schemaHash());
+    db.internalExec("INSERT INTO _sqlgit_open(step) VALUES (?)", step);
   }
 
   /** Closes the open step; later writes are not journaled. */
   public void end() {
     createTables(db);
-    db.internalExec("UPDATE _sqlgit_step SET open = 0");
+    db.internalExec("DELETE FROM _sqlgit_open");
   }
 
   /** Whether every step after {@code step} can be undone: none of them changed the schema. */
@@ -121,7 +121,8 @@ public final class UndoJournal {
       throw new IllegalStateException("a step after " + step + " changed the schema; it cannot be undone");
     }
     List<Row> changes = db.internalQuery(
-        "SELECT tbl, op, k, old_k, old_row FROM _sqlgit_undo WHERE step > ? ORDER BY id DESC", step);
+        // Steps begin in increasing order, so (step, id) is capture order and the step index serves it.
+        "SELECT tbl, op, k, old_k, old_row FROM _sqlgit_undo WHERE step > ? ORDER BY step DESC, id DESC", step);
     try {
       db.savepoint(() -> {
         end();

@@ -4,6 +4,7 @@ import dev.sqlgit.internal.engine.ActionCatalog;
 import dev.sqlgit.internal.engine.Engine;
 import dev.sqlgit.internal.engine.MasterEngine;
 import dev.sqlgit.internal.engine.PeerEngine;
+import dev.sqlgit.internal.engine.Submission;
 import dev.sqlgit.internal.engine.ClusterStorage;
 import dev.sqlgit.internal.live.LiveRegistry;
 import dev.sqlgit.internal.live.QuerySpec;
@@ -47,6 +48,7 @@ public final class Peer implements AutoCloseable {
   private final Engine engine;
   private final ClusterStorage cluster;
   private final ReentrantLock writer = new ReentrantLock();
+  private final java.util.Queue<Ticket> submissions = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Db readView;
   private final LiveRegistry live;
   private volatile boolean closed;
@@ -120,11 +122,60 @@ public final class Peer implements AutoCloseable {
    */
   public void submit(String name, Object params) {
     Objects.requireNonNull(name, "name");
-    var json = actions.toJson(params);
+    refuseInsideResolver();
+    checkOpen();
+    Ticket ticket = new Ticket(new Submission(name, actions.toJson(params)));
+    submissions.add(ticket);
+    // Whoever takes the writer first writes every submission queued by then: one transaction, one
+    // fsync (group commit). A ticket is settled before the lock it was settled under is released.
     withWriter(() -> {
-      engine.submit(name, json);
+      writeQueuedSubmissions(ticket);
       return null;
     });
+    ticket.rethrow();
+  }
+
+  /** A queued submit and, once its batch is written, what became of it. */
+  private static final class Ticket {
+    final Submission submission;
+    boolean settled;
+    RuntimeException failure;
+
+    Ticket(Submission submission) {
+      this.submission = submission;
+    }
+
+    void rethrow() {
+      if (!settled) {
+        throw new IllegalStateException("submit was not written"); // cannot happen: the writer ran
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+
+  private void writeQueuedSubmissions(Ticket own) {
+    List<Ticket> batch = new java.util.ArrayList<>();
+    if (options.groupCommit()) {
+      for (Ticket t = submissions.poll(); t != null; t = submissions.poll()) {
+        batch.add(t);
+      }
+    } else if (submissions.remove(own)) {
+      batch.add(own); // one fsync per submit: the others write their own in turn
+    }
+    if (batch.isEmpty()) {
+      return; // an earlier batch already wrote it
+    }
+    try {
+      List<RuntimeException> results = engine.submitAll(batch.stream().map(t -> t.submission).toList());
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).failure = results.get(i);
+      }
+    } catch (RuntimeException e) {
+      batch.forEach(t -> t.failure = e); // the batch's log write failed: none of it happened
+    }
+    batch.forEach(t -> t.settled = true);
   }
 
   /**
@@ -259,11 +310,15 @@ public final class Peer implements AutoCloseable {
     return engine instanceof PeerEngine ? ((PeerEngine) engine).syncsInPlace() : 0;
   }
 
-  private <T> T withWriter(java.util.function.Supplier<T> body) {
+  private void refuseInsideResolver() {
     if (writer.isHeldByCurrentThread()) {
       throw new IllegalStateException(
           "submit/sync called from inside a resolver; queue mitigations with ConflictContext.submit");
     }
+  }
+
+  private <T> T withWriter(java.util.function.Supplier<T> body) {
+    refuseInsideResolver();
     writer.lock();
     try {
       checkOpen();

@@ -29,7 +29,8 @@ public record PeerOptions(
     String masterId,
     ActionRegistry actions,
     Path stateDir,
-    Executor liveExecutor) {
+    Executor liveExecutor,
+    boolean groupCommit) {
 
   public PeerOptions {
     if (root == null && logStore == null) {
@@ -72,6 +73,7 @@ public record PeerOptions(
     private ActionRegistry actions;
     private Path stateDir;
     private Executor liveExecutor;
+    private boolean groupCommit = true;
 
     private Builder() {}
 
@@ -127,13 +129,23 @@ public record PeerOptions(
      * concurrently with itself; a direct executor ({@code Runnable::run}) runs them on the thread
      * that committed, after the commit, which makes that submit wait for them.
      */
+    /**
+     * Group commit of submits (on by default): submits from several threads that arrive while one
+     * is being written join it, so the batch shares one transaction and one fsync of the log; each
+     * submit still returns only once it is durable. Off: one fsync per submit.
+     */
+    public Builder groupCommit(boolean on) {
+      this.groupCommit = on;
+      return this;
+    }
+
     public Builder liveExecutor(Executor liveExecutor) {
       this.liveExecutor = liveExecutor;
       return this;
     }
 
     public PeerOptions build() {
-      return new PeerOptions(root, logStore, peerId, masterId, actions, stateDir, liveExecutor);
+      return new PeerOptions(root, logStore, peerId, masterId, actions, stateDir, liveExecutor, groupCommit);
     }
   }
 }

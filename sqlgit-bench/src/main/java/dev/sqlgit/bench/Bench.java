@@ -17,6 +17,7 @@ public final class Bench {
   static Map<String, Consumer<PrintStream>> suites() {
     Map<String, Consumer<PrintStream>> suites = new LinkedHashMap<>();
     suites.put("sync", SyncBench::run);
+    suites.put("submit", SubmitBench::run);
     suites.put("storage", StorageBench::run);
     suites.put("logstore", LogStoreBench::run);
     suites.put("live", LiveBench::run);

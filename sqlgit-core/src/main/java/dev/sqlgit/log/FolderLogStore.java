@@ -79,16 +79,28 @@ public final class FolderLogStore implements LogStore {
 
   @Override
   public long append(String docId, String data) {
+    return appendAll(docId, List.of(data));
+  }
+
+  /** One fsynced write of every line; a failed write is truncated away. */
+  @Override
+  public long appendAll(String docId, List<String> data) {
     Path file = fileOf(docId);
-    LogInput.data(data);
+    for (String d : data) {
+      LogInput.data(d);
+    }
     return locked(
         () -> {
           layout.create();
           JsonlFile.repairTail(file);
           LogFileState before = states.current(file).orElse(null);
-          JsonlFile.append(file, List.of(data));
+          long count = before == null ? 0 : before.count();
+          if (data.isEmpty()) {
+            return count;
+          }
+          JsonlFile.append(file, data);
           states.appended(file, before, data);
-          return (before == null ? 0 : before.count()) + 1;
+          return count + data.size();
         });
   }
 

@@ -35,13 +35,17 @@ final class LogFileStates {
   /**
    * Records that this process appended {@code line} to {@code file}, last seen as {@code before}.
    */
-  void appended(Path file, LogFileState before, String line) {
+  void appended(Path file, LogFileState before, java.util.List<String> lines) {
     Optional<BasicFileAttributes> now = LogFileState.attributes(file);
     if (before != null
         && now.isPresent()
         && before.fileKey() != null
         && before.fileKey().equals(now.get().fileKey())) {
-      known.put(file, before.plus(line, now.get()));
+      LogFileState after = before;
+      for (String line : lines) {
+        after = after.plus(line, now.get());
+      }
+      known.put(file, after);
     } else {
       known.remove(file); // created by this append, or no file keys here: scan on next use
     }

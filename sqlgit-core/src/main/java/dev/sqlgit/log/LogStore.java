@@ -45,6 +45,20 @@ public interface LogStore extends AutoCloseable {
   long append(String docId, String data);
 
   /**
+   * Appends {@code data} (records in order) to {@code docId} as one durable write, all or nothing,
+   * and returns the seq of the last one (of the document's last record when {@code data} is
+   * empty). Group commit uses it: one fsync for many records. This default appends one by one;
+   * the stores of this package override it.
+   */
+  default long appendAll(String docId, List<String> data) {
+    long last = currentMeta(docId).map(LogMeta::lastSeq).orElse(0L);
+    for (String d : data) {
+      last = append(docId, d);
+    }
+    return last;
+  }
+
+  /**
    * Every record of {@code docId} in seq order, streamed (millions of records do not have to fit in
    * memory). Empty for an unknown document. The stream shows the document as it was when the call
    * was made: a concurrent {@link #replace} is never seen half-done. Close the stream (it holds a

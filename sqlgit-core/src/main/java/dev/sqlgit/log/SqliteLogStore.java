@@ -144,21 +144,35 @@ public final class SqliteLogStore implements LogStore {
 
   @Override
   public long append(String docId, String data) {
+    return appendAll(docId, List.of(data));
+  }
+
+  /** Meta and every record in one transaction. */
+  @Override
+  public long appendAll(String docId, List<String> data) {
     LogInput.docId(docId);
-    LogInput.data(data);
+    for (String d : data) {
+      LogInput.data(d);
+    }
     return locked(
         () -> {
-          long seq = lastSeq(docId) + 1;
+          long first = lastSeq(docId) + 1;
+          if (data.isEmpty()) {
+            return first - 1;
+          }
           writer.inTransaction(
               () -> {
-                writer.update(sql.appendMeta(), docId, seq);
-                writer.update(sql.insertRecord(), docId, seq, data);
+                for (int i = 0; i < data.size(); i++) {
+                  writer.update(sql.appendMeta(), docId, first + i);
+                  writer.update(sql.insertRecord(), docId, first + i, data.get(i));
+                }
                 return null;
               });
+          long last = first + data.size() - 1;
           // Only after COMMIT: had the transaction rolled back after the cache moved on, the next
           // append would skip a seq (and after a failed replace, reuse one that exists).
-          lastSeqs.put(docId, seq);
-          return seq;
+          lastSeqs.put(docId, last);
+          return last;
         });
   }
 

@@ -90,6 +90,21 @@ public abstract class LogStoreContract {
   // --- append and load ---
 
   @Test
+  void appendAllAppendsInOrderAsOneWriteAndContinuesTheSeqs() {
+    try (LogStore store = openStore(dir)) {
+      assertThat(store.append("alice", rec(1))).isEqualTo(1);
+      assertThat(store.appendAll("alice", java.util.List.of(rec(2), rec(3), rec(4)))).isEqualTo(4);
+      assertThat(store.appendAll("alice", java.util.List.of())).isEqualTo(4);
+      assertThat(store.append("alice", rec(5))).isEqualTo(5);
+      assertThat(load(store, "alice")).extracting(LogRecord::data).containsExactly(rec(1), rec(2), rec(3), rec(4), rec(5));
+      assertThat(store.currentMeta("alice").orElseThrow().count()).isEqualTo(5);
+      assertThatThrownBy(() -> store.appendAll("alice", java.util.List.of(rec(6), "two\nlines")))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(load(store, "alice")).as("all or nothing").hasSize(5);
+    }
+  }
+
+  @Test
   void appendAssignsConsecutiveSeqsFromOne() {
     try (LogStore store = openStore(dir)) {
       assertThat(store.append("alice", rec(1))).isEqualTo(1);

@@ -101,6 +101,15 @@ public abstract class ClusterStorage implements AutoCloseable {
     logs.append(replica, PeerLog.lines(List.of(entry)).get(0));
   }
 
+  /** Appends {@code entries} as one durable write (group commit). */
+  void appendAll(String replica, List<PeerLogEntry> entries) {
+    logs.appendAll(replica, PeerLog.lines(entries));
+  }
+
+  void appendAllMaster(String masterId, List<MasterLogEntry> entries) {
+    logs.appendAll(masterId, MasterLog.lines(entries));
+  }
+
   void append(String masterId, MasterLogEntry entry) {
     logs.append(masterId, MasterLog.lines(List.of(entry)).get(0));
   }

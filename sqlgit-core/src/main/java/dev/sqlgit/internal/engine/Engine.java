@@ -14,7 +14,21 @@ import java.util.function.Function;
  * and {@link #close}; {@link #read} may run concurrently with them.
  */
 public interface Engine {
-  void submit(String name, JsonNode params);
+  /**
+   * Applies and logs a batch of submissions in one transaction with one durable log write (group
+   * commit). Returns one entry per submission: null when it was applied, or the exception it
+   * failed with (its action threw, or is unknown); those leave nothing behind. Throws, with
+   * nothing applied, when the batch as a whole fails (the log write).
+   */
+  List<RuntimeException> submitAll(List<Submission> batch);
+
+  /** Submits one action; throws what it failed with. */
+  default void submit(String name, JsonNode params) {
+    RuntimeException failure = submitAll(List.of(new Submission(name, params))).get(0);
+    if (failure != null) {
+      throw failure;
+    }
+  }
 
   SyncReport sync(Resolver resolver);
 

@@ -13,7 +13,9 @@ import dev.sqlgit.internal.log.MasterLog;
 import dev.sqlgit.internal.log.MasterLogEntry;
 import dev.sqlgit.internal.sqlite.Footprint;
 import dev.sqlgit.internal.sqlite.SqliteDb;
+import dev.sqlgit.SchemaTooNewException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,13 +115,43 @@ public final class MasterEngine implements Engine {
   }
 
   @Override
-  public void submit(String name, JsonNode params) {
-    if (!actions.contains(name)) {
-      throw new UnknownActionException(name);
+  public List<RuntimeException> submitAll(List<Submission> batch) {
+    List<RuntimeException> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
+    StateDb current = state.current();
+    List<MasterAction> accepted = new ArrayList<>();
+    List<Footprint> footprints = new ArrayList<>();
+    state.write(
+        () ->
+            current.inTransaction(
+                () -> {
+                  long seq = history.head() + 1;
+                  for (int i = 0; i < batch.size(); i++) {
+                    Submission s = batch.get(i);
+                    if (!actions.contains(s.name())) {
+                      results.set(i, new UnknownActionException(s.name()));
+                      continue;
+                    }
+                    MasterAction a =
+                        new MasterAction(seq, s.name(), s.params(), new Source(masterId, seq), false, current.schemaVersion());
+                    try {
+                      footprints.add(current.applyJournaled(a));
+                      accepted.add(a);
+                      seq++;
+                    } catch (ActionFailedException | SchemaTooNewException e) {
+                      results.set(i, e); // its savepoint is rolled back; the others go on
+                    }
+                  }
+                  if (!accepted.isEmpty()) {
+                    cluster.appendAllMaster(
+                        masterId, accepted.stream().map(a -> (MasterLogEntry) new MasterLogEntry.Action(a)).toList());
+                  }
+                }));
+    for (int i = 0; i < accepted.size(); i++) {
+      history.append(accepted.get(i), footprints.get(i).writes());
+      entries.add(new MasterLogEntry.Action(accepted.get(i)));
+      changed.add(footprints.get(i).writtenTables());
     }
-    long seq = history.head() + 1;
-    int schema = state.current().schemaVersion();
-    append(new MasterAction(seq, name, params, new Source(masterId, seq), false, schema));
+    return results;
   }
 
   /** Applies {@code action} to the state and appends it to the master log, or neither. */

@@ -12,7 +12,10 @@ import dev.sqlgit.internal.log.MasterLog;
 import dev.sqlgit.internal.log.PeerLogEntry;
 import dev.sqlgit.internal.sqlite.SqliteDb;
 import dev.sqlgit.MasterAction;
+import dev.sqlgit.ActionFailedException;
+import dev.sqlgit.SchemaTooNewException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -142,26 +145,43 @@ public final class PeerEngine implements Engine {
   }
 
   @Override
-  public void submit(String name, JsonNode params) {
-    if (!actions.contains(name)) {
-      throw new UnknownActionException(name);
-    }
+  public List<RuntimeException> submitAll(List<Submission> batch) {
+    List<RuntimeException> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
     StateDb current = state.current();
-    PeerAction action =
-        new PeerAction(nextSeq, name, params, integratedHead, false, current.schemaVersion());
-    Set<String> written = new HashSet<>();
+    List<PeerAction> accepted = new ArrayList<>();
+    Map<Long, Set<String>> written = new HashMap<>();
     state.write(
         () ->
             current.inTransaction(
                 () -> {
-                  written.addAll(current.applyOwn(action).writtenTables());
-                  cluster.append(peerId, new PeerLogEntry.Action(action));
+                  long seq = nextSeq;
+                  for (int i = 0; i < batch.size(); i++) {
+                    Submission s = batch.get(i);
+                    if (!actions.contains(s.name())) {
+                      results.set(i, new UnknownActionException(s.name()));
+                      continue;
+                    }
+                    PeerAction a = new PeerAction(seq, s.name(), s.params(), integratedHead, false, current.schemaVersion());
+                    try {
+                      written.put(a.seq(), current.applyOwn(a).writtenTables());
+                      accepted.add(a);
+                      seq++;
+                    } catch (ActionFailedException | SchemaTooNewException e) {
+                      results.set(i, e); // its savepoint is rolled back; the others go on
+                    }
+                  }
+                  if (!accepted.isEmpty()) {
+                    cluster.appendAll(peerId, accepted.stream().map(a -> (PeerLogEntry) new PeerLogEntry.Action(a)).toList());
+                  }
                 }));
-    own.add(action);
-    pendingTables.put(action.seq(), written);
-    changed.add(written);
-    nextSeq++;
-    ackedIntegratedHead = false;
+    own.addAll(accepted);
+    nextSeq += accepted.size();
+    pendingTables.putAll(written);
+    written.values().forEach(changed::add);
+    if (!accepted.isEmpty()) {
+      ackedIntegratedHead = false;
+    }
+    return results;
   }
 
   @Override

@@ -1,0 +1,94 @@
+package dev.sqlgit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sqlgit.testing.FileBytes;
+import dev.sqlgit.testing.FileSyncer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Concurrent submits, with group commit on and off: every submit that returned is in the log and
+ * the state, each got a distinct seq, and a failing action fails alone.
+ */
+class GroupCommitTest {
+  @TempDir Path dir;
+
+  record Item(String id, long n) {}
+
+  private static ActionRegistry actions() {
+    return ActionRegistry.builder()
+        .action("init", (db, p) -> db.exec("CREATE TABLE items(id TEXT PRIMARY KEY, n INTEGER NOT NULL CHECK (n >= 0))"))
+        .action("add", Item.class, (db, i) -> db.exec("INSERT INTO items VALUES (?, ?)", i.id(), i.n()))
+        .build();
+  }
+
+  @ParameterizedTest(name = "groupCommit={0}, master={1}")
+  @ValueSource(strings = {"true,true", "true,false", "false,true", "false,false"})
+  void concurrentSubmitsAreAllDurableWithDistinctSeqsAndFailAlone(String mode) throws Exception {
+    boolean group = mode.startsWith("true");
+    boolean master = mode.endsWith("true");
+    FileSyncer net = new FileSyncer(dir, "m", List.of("m", "p"));
+    String id = master ? "m" : "p";
+    try (Peer m = open(net, "m", group)) {
+      m.submit("init", null);
+      net.deliverAll();
+    }
+    int threads = 8;
+    int each = 25;
+    try (Peer peer = open(net, id, group)) {
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<List<String>>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          start.await(10, TimeUnit.SECONDS);
+          List<String> ok = new ArrayList<>();
+          for (int i = 0; i < each; i++) {
+            String key = thread + "-" + i;
+            long n = i % 10 == 9 ? -1 : i; // every tenth one violates the CHECK
+            try {
+              peer.submit("add", new Item(key, n));
+              ok.add(key);
+            } catch (ActionFailedException e) {
+              assertThat(n).isNegative();
+            }
+          }
+          return ok;
+        }));
+      }
+      start.countDown();
+      List<String> acknowledged = new ArrayList<>();
+      for (Future<List<String>> f : done) {
+        acknowledged.addAll(f.get(60, TimeUnit.SECONDS));
+      }
+      pool.shutdown();
+      assertThat(acknowledged).hasSize(threads * (each - 2));
+      assertThat(peer.db().query("SELECT id FROM items", String.class)).containsExactlyInAnyOrderElementsOf(acknowledged);
+      List<String> lines = FileBytes.lines(net.rootOf(id).resolve(FileSyncer.logOf(id)));
+      long actionLines = lines.stream().filter(l -> l.contains("\"name\":\"add\"")).count();
+      assertThat(actionLines).as("every acknowledged submit is in the log, once").isEqualTo(acknowledged.size());
+      if (!master) {
+        assertThat(peer.pending()).extracting(PeerAction::seq).doesNotHaveDuplicates().hasSize(acknowledged.size());
+      }
+    }
+    try (Peer reopened = open(net, id, group)) {
+      assertThat(reopened.db().one("SELECT count(*) FROM items", Long.class)).contains((long) threads * (each - 2));
+    }
+  }
+
+  private static Peer open(FileSyncer net, String id, boolean group) {
+    return Peer.open(PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId("m").actions(actions())
+        .groupCommit(group).build());
+  }
+}

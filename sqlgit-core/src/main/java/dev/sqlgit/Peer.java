@@ -126,56 +126,99 @@ public final class Peer implements AutoCloseable {
     checkOpen();
     Ticket ticket = new Ticket(new Submission(name, actions.toJson(params)));
     submissions.add(ticket);
-    // Whoever takes the writer first writes every submission queued by then: one transaction, one
-    // fsync (group commit). A ticket is settled before the lock it was settled under is released.
-    withWriter(() -> {
-      writeQueuedSubmissions(ticket);
-      return null;
-    });
+    if (!options.groupCommit()) {
+      withWriter(() -> {
+        if (submissions.remove(ticket)) {
+          write(List.of(ticket)); // one fsync per submit
+        }
+        return null;
+      });
+      ticket.rethrow();
+      return;
+    }
+    // Group commit: whoever holds the writer writes every queued submission in one transaction
+    // with one fsync; the others wait for their ticket, not for the lock (waking each of them just
+    // to find its ticket written would turn every batch into a batch of one).
+    while (!ticket.settled()) {
+      if (writer.tryLock()) {
+        try {
+          checkOpen();
+          writeQueuedSubmissions();
+        } finally {
+          writer.unlock();
+          publishChanges();
+        }
+      } else {
+        ticket.awaitSettled();
+      }
+    }
     ticket.rethrow();
   }
 
   /** A queued submit and, once its batch is written, what became of it. */
   private static final class Ticket {
     final Submission submission;
-    boolean settled;
-    RuntimeException failure;
+    private final java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+    private RuntimeException failure;
 
     Ticket(Submission submission) {
       this.submission = submission;
     }
 
-    void rethrow() {
-      if (!settled) {
-        throw new IllegalStateException("submit was not written"); // cannot happen: the writer ran
+    void settle(RuntimeException failure) {
+      this.failure = failure;
+      written.countDown(); // publishes failure to the waiting submitter
+    }
+
+    boolean settled() {
+      return written.getCount() == 0;
+    }
+
+    /**
+     * Waits briefly for the writer to settle this ticket. Bounded, because a ticket queued just as
+     * a writer finished its last batch is written by whoever takes the lock next: the caller.
+     */
+    void awaitSettled() {
+      try {
+        written.await(1, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SqlGitException("interrupted while waiting for a submit to be written", e);
       }
+    }
+
+    void rethrow() {
       if (failure != null) {
         throw failure;
       }
     }
   }
 
-  private void writeQueuedSubmissions(Ticket own) {
-    List<Ticket> batch = new java.util.ArrayList<>();
-    if (options.groupCommit()) {
+  /** Writes every queued submission, batch after batch, while more keep arriving. */
+  private void writeQueuedSubmissions() {
+    for (int round = 0; round < 16; round++) {
+      List<Ticket> batch = new java.util.ArrayList<>();
       for (Ticket t = submissions.poll(); t != null; t = submissions.poll()) {
         batch.add(t);
       }
-    } else if (submissions.remove(own)) {
-      batch.add(own); // one fsync per submit: the others write their own in turn
-    }
-    if (batch.isEmpty()) {
-      return; // an earlier batch already wrote it
-    }
-    try {
-      List<RuntimeException> results = engine.submitAll(batch.stream().map(t -> t.submission).toList());
-      for (int i = 0; i < batch.size(); i++) {
-        batch.get(i).failure = results.get(i);
+      if (batch.isEmpty()) {
+        return;
       }
-    } catch (RuntimeException e) {
-      batch.forEach(t -> t.failure = e); // the batch's log write failed: none of it happened
+      write(batch);
     }
-    batch.forEach(t -> t.settled = true);
+  }
+
+  private void write(List<Ticket> batch) {
+    List<RuntimeException> results;
+    try {
+      results = engine.submitAll(batch.stream().map(t -> t.submission).toList());
+    } catch (RuntimeException e) {
+      batch.forEach(t -> t.settle(e)); // the batch's log write failed: none of it happened
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).settle(results.get(i));
+    }
   }
 
   /**
@@ -325,11 +368,17 @@ public final class Peer implements AutoCloseable {
       return body.get();
     } finally {
       writer.unlock();
-      // After the outermost write, outside the lock: re-run exactly the live queries that read
-      // what committed (never rolled-back or speculative work; the engine does not report it).
-      if (!closed) {
-        live.publish(engine::takeChangedTables);
-      }
+      publishChanges();
+    }
+  }
+
+  /**
+   * After the outermost write, outside the lock: re-run exactly the live queries that read what
+   * committed (never rolled-back or speculative work; the engine does not report it).
+   */
+  private void publishChanges() {
+    if (!closed) {
+      live.publish(engine::takeChangedTables);
     }
   }
 

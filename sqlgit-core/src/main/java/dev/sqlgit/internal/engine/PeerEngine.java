@@ -111,10 +111,13 @@ public final class PeerEngine implements Engine {
       for (PeerAction a : own) {
         pendingTables.put(a.seq(), initial.applyOwn(a).writtenTables());
       }
-    } catch (RuntimeException e) {
+    } catch (ActionFailedException e) {
       initial.close();
       throw new IntegrityException(
           cluster.describe(peerId) + ": a pending action no longer applies on replay; actions must be deterministic", e);
+    } catch (RuntimeException e) {
+      initial.close(); // e.g. SchemaTooNewException: code older than its own pending entries
+      throw e;
     }
     PeerEngine engine = new PeerEngine(cluster, peerId, masterId, actions, initial, referenceOnly);
     engine.own = own;

@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
- * How to open a {@link Peer}: the cluster root, this peer's id, the master's id, the shared
- * actions and an optional folder for local state.
+ * How to open a {@link Peer}: where the cluster lives (a folder shared by a file syncer, or a
+ * {@link LogStore}), this peer's id, the master's id, the shared actions, and optional settings
+ * (a folder for local state, the executor of live queries, group commit of submits).
  *
  * <pre>{@code
  * PeerOptions options = PeerOptions.builder()
@@ -19,8 +20,9 @@ import java.util.concurrent.Executor;
  *     .build();
  * }</pre>
  *
- * <p>Peer ids are 1–64 characters of letters, digits, {@code _} and {@code -}. {@code stateDir}
- * and {@code liveExecutor} may be null (see the builder).
+ * <p>Exactly one of {@code root} and {@code logStore} is set. Peer ids are 1–64 characters of
+ * letters, digits, {@code _} and {@code -}. {@code stateDir} and {@code liveExecutor} may be null
+ * (see the builder); {@code groupCommit} is on unless turned off. Immutable.
  */
 public record PeerOptions(
     Path root,

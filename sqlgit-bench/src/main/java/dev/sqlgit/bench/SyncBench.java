@@ -75,20 +75,7 @@ final class SyncBench {
       open(dir, "silent", actions).close(); // has a log, never acks: the master keeps every entry
       try (Peer peer = open(dir, "p", actions)) {
         int[] n = {0};
-        Samples sync = new Samples();
-        for (int round = 0; round < 7; round++) {
-          for (int i = 0; i < 10; i++) {
-            master.submit("deposit", new Move("m" + n[0]++, "b", 1));
-            peer.submit("deposit", new Move("q" + n[0]++, "a", 1));
-          }
-          long t0 = System.nanoTime();
-          peer.sync();
-          if (round >= 2) {
-            sync.add(System.nanoTime() - t0);
-          }
-          master.sync();
-          peer.sync();
-        }
+        Samples sync = peerSyncs(master, peer, 7, n);
         Samples incorporate = new Samples();
         for (int round = 0; round < 7; round++) {
           for (int i = 0; i < 10; i++) {
@@ -123,23 +110,32 @@ final class SyncBench {
           peer.sync();
           master.sync();
         }
-        Samples sync = new Samples();
-        for (int round = 0; round < 12; round++) {
-          for (int i = 0; i < 10; i++) {
-            master.submit("deposit", new Move("m" + n[0]++, "b", 1));
-            peer.submit("deposit", new Move("q" + n[0]++, "a", 1));
-          }
-          long t0 = System.nanoTime();
-          peer.sync();
-          if (round >= 2) {
-            sync.add(System.nanoTime() - t0);
-          }
-          master.sync(); // incorporate, so the next round starts with nothing pending
-          peer.sync();
-        }
+        Samples sync = peerSyncs(master, peer, 12, n);
         table.row("peer sync, 10 pending over 10 new master actions", history, engine, sync.medianMillis(), sync.p90Millis());
       }
     }
+  }
+
+  /**
+   * Times {@code rounds} peer syncs (the first two warm up), each rebasing 10 pending actions over
+   * 10 new master actions; after each, the master incorporates them so the next round starts clean.
+   */
+  private static Samples peerSyncs(Peer master, Peer peer, int rounds, int[] n) {
+    Samples sync = new Samples();
+    for (int round = 0; round < rounds; round++) {
+      for (int i = 0; i < 10; i++) {
+        master.submit("deposit", new Move("m" + n[0]++, "b", 1));
+        peer.submit("deposit", new Move("q" + n[0]++, "a", 1));
+      }
+      long t0 = System.nanoTime();
+      peer.sync();
+      if (round >= 2) {
+        sync.add(System.nanoTime() - t0);
+      }
+      master.sync();
+      peer.sync();
+    }
+    return sync;
   }
 
   static Peer open(Path root, String id, ActionRegistry actions) {

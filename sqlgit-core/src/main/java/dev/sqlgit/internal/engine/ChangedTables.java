@@ -17,10 +17,6 @@ final class ChangedTables {
     tables.addAll(changed);
   }
 
-  synchronized void addAll() {
-    tables.add(ALL);
-  }
-
   /** Returns what accumulated and starts over. */
   synchronized Set<String> take() {
     Set<String> out = tables;

@@ -97,10 +97,6 @@ public abstract class ClusterStorage implements AutoCloseable {
     return PeerLog.parse(lines(peer), describe(peer));
   }
 
-  void append(String replica, PeerLogEntry entry) {
-    logs.append(replica, PeerLog.lines(List.of(entry)).get(0));
-  }
-
   /** Appends {@code entries} as one durable write (group commit). */
   void appendAll(String replica, List<PeerLogEntry> entries) {
     logs.appendAll(replica, PeerLog.lines(entries));

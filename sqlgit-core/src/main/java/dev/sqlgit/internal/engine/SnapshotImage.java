@@ -33,20 +33,13 @@ final class SnapshotImage {
     }
     org.sqlite.SQLiteConfig readOnly = new org.sqlite.SQLiteConfig();
     readOnly.setReadOnly(true);
-    try (java.sql.Connection c =
-            java.sql.DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), readOnly.toProperties());
-        java.sql.Statement s = c.createStatement()) {
-      try (java.sql.ResultSet meta = s.executeQuery(
-          "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '_sqlgit_meta'")) {
-        if (!meta.next() || meta.getLong(1) == 0) {
-          return 0;
-        }
+    try {
+      java.sql.Connection c =
+          java.sql.DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), readOnly.toProperties());
+      try (SqliteDb db = SqliteDb.wrap((org.sqlite.SQLiteConnection) c, "snapshot")) {
+        return headOf(db);
       }
-      try (java.sql.ResultSet rs = s.executeQuery(
-          "SELECT coalesce(max(value), 0) FROM _sqlgit_meta WHERE key = 'snapshot_head'")) {
-        return rs.next() ? rs.getLong(1) : 0;
-      }
-    } catch (java.sql.SQLException e) {
+    } catch (java.sql.SQLException | RuntimeException e) {
       throw new IntegrityException(file + " is not a readable SQLite database: " + e.getMessage(), e);
     }
   }

@@ -159,10 +159,6 @@ final class StateDb implements AutoCloseable {
     return db.image();
   }
 
-  StateDb copy(String label) {
-    return fromImage(image(), actions, label);
-  }
-
   @Override
   public void close() {
     db.close();

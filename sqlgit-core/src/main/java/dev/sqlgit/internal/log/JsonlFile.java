@@ -107,14 +107,6 @@ public final class JsonlFile {
     return removed;
   }
 
-  /** Creates {@code file} empty when missing (and makes that durable). */
-  public static void createIfMissing(Path file) {
-    if (Files.exists(file)) {
-      return;
-    }
-    rewrite(file, List.of());
-  }
-
   /** Appends {@code lines} (each without newline) and fsyncs; all or nothing. */
   public static void append(Path file, List<String> lines) {
     byte[] bytes = join(lines);

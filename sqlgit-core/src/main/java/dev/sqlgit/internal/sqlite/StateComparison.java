@@ -4,7 +4,6 @@ import dev.sqlgit.Row;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.StringJoiner;
 
@@ -33,26 +32,7 @@ public final class StateComparison {
    * the same); a whole-table key compares the whole table.
    */
   public static boolean sameRows(SqliteDb a, SqliteDb b, Set<RowKey> keys) {
-    Map<String, String> tablesA = Schema.tables(a);
-    Map<String, String> tablesB = Schema.tables(b);
-    for (RowKey key : keys) {
-      String inA = tablesA.get(key.table());
-      String inB = tablesB.get(key.table());
-      if (inA == null || inB == null) {
-        if (!Objects.equals(inA, inB)) {
-          return false;
-        }
-        continue;
-      }
-      if (key.isWholeTable()) {
-        if (!sameTable(a, b, inA)) {
-          return false;
-        }
-      } else if (!rowByKey(a, inA, key).equals(rowByKey(b, inB, key))) {
-        return false;
-      }
-    }
-    return true;
+    return rows(a, keys).equals(rows(b, keys));
   }
 
   /**

@@ -25,6 +25,33 @@ public final class Samples {
     return s;
   }
 
+  /** A workload run in a fresh temp folder. */
+  @FunctionalInterface
+  public interface InFolder {
+    void run(java.nio.file.Path dir) throws Exception;
+  }
+
+  /**
+   * Runs {@code work} once to warm up, then {@code rounds} times measured, each in a fresh temp
+   * folder (so no round inherits another's files).
+   */
+  public static Samples inFreshFolders(int rounds, InFolder work) {
+    Samples s = new Samples();
+    for (int round = 0; round <= rounds; round++) {
+      java.nio.file.Path dir = SyncBench.tempDir();
+      long t0 = System.nanoTime();
+      try {
+        work.run(dir);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      if (round > 0) {
+        s.add(System.nanoTime() - t0);
+      }
+    }
+    return s;
+  }
+
   public void add(long elapsedNanos) {
     nanos.add(elapsedNanos);
   }

@@ -46,19 +46,7 @@ final class StorageBench {
 
   /** Median writes/s over {@link #ROUNDS} fresh files. */
   private static double perSecond(Workload w) {
-    Samples s = new Samples();
-    for (int round = 0; round < ROUNDS + 1; round++) {
-      Path file = SyncBench.tempDir().resolve("bench.db");
-      long t0 = System.nanoTime();
-      try {
-        w.run(file);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      if (round > 0) {
-        s.add(System.nanoTime() - t0); // the first round warms the JIT
-      }
-    }
+    Samples s = Samples.inFreshFolders(ROUNDS, dir -> w.run(dir.resolve("bench.db")));
     return WRITES / (s.medianMillis() / 1000.0);
   }
 

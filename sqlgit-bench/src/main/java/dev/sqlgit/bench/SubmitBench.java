@@ -41,25 +41,9 @@ final class SubmitBench {
     table.print(out);
   }
 
-  interface Run {
-    void run(Path dir) throws Exception;
-  }
-
-  private static double median(Run run) {
-    Samples s = new Samples();
-    for (int round = 0; round < 4; round++) {
-      Path dir = SyncBench.tempDir();
-      long t0 = System.nanoTime();
-      try {
-        run.run(dir);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      if (round > 0) {
-        s.add(System.nanoTime() - t0);
-      }
-    }
-    return TOTAL / (s.medianMillis() / 1000.0);
+  /** Median submits/s over 3 rounds, each in a fresh cluster folder. */
+  private static double median(Samples.InFolder run) {
+    return TOTAL / (Samples.inFreshFolders(3, run).medianMillis() / 1000.0);
   }
 
   private static void submits(Path dir, boolean group) throws Exception {

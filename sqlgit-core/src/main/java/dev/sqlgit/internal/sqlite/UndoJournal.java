@@ -92,23 +92,26 @@ public final class UndoJournal {
 
   /** Opens step {@code step}: writes from now on are journaled under it. */
   public void begin(long step) {
-    createTables(db); // a rolled-back transaction may have taken them away
-    db.internalExec("DELETE FROM _sqlgit_open");
-    db.internalExec("INSERT OR IGNORE INTO _sqlgit_step(step, schema_hash) VALUES (?, ?)", step, schemaHash());
-    db.internalExec("INSERT INTO _sqlgit_open(step) VALUES (?)", step);
+    withTables(() -> {
+      db.internalExec("DELETE FROM _sqlgit_open");
+      db.internalExec("INSERT OR IGNORE INTO _sqlgit_step(step, schema_hash) VALUES (?, ?)", step, schemaHash());
+      db.internalExec("INSERT INTO _sqlgit_open(step) VALUES (?)", step);
+      return null;
+    });
   }
 
   /** Closes the open step; later writes are not journaled. */
   public void end() {
-    createTables(db);
-    db.internalExec("DELETE FROM _sqlgit_open");
+    withTables(() -> {
+      db.internalExec("DELETE FROM _sqlgit_open");
+      return null;
+    });
   }
 
   /** Whether every step after {@code step} can be undone: none of them changed the schema. */
   public boolean canUndoAfter(long step) {
-    createTables(db);
-    List<Row> first = db.internalQuery(
-        "SELECT schema_hash FROM _sqlgit_step WHERE step > ? ORDER BY step LIMIT 1", step);
+    List<Row> first = withTables(() -> db.internalQuery(
+        "SELECT schema_hash FROM _sqlgit_step WHERE step > ? ORDER BY step LIMIT 1", step));
     return first.isEmpty() || first.get(0).getString("schema_hash").equals(schemaHash());
   }
 
@@ -142,15 +145,33 @@ public final class UndoJournal {
 
   /** Forgets the journal of steps up to {@code step} (no state needs them any more). */
   public void forgetUpTo(long step) {
-    createTables(db);
-    db.internalExec("DELETE FROM _sqlgit_undo WHERE step <= ?", step);
-    db.internalExec("DELETE FROM _sqlgit_step WHERE step <= ?", step);
+    withTables(() -> {
+      db.internalExec("DELETE FROM _sqlgit_undo WHERE step <= ?", step);
+      db.internalExec("DELETE FROM _sqlgit_step WHERE step <= ?", step);
+      return null;
+    });
   }
 
   /** Number of journaled row changes (for tests and bounds). */
   public long size() {
-    createTables(db);
-    return db.scalar("SELECT count(*) FROM temp._sqlgit_undo");
+    return withTables(() -> db.scalar("SELECT count(*) FROM temp._sqlgit_undo"));
+  }
+
+  /**
+   * Runs {@code body}, recreating the journal's TEMP tables and running it again if they are gone:
+   * a rolled-back transaction takes them away when it created them. A statement on a missing table
+   * fails before it changes anything, and every body here is idempotent up to that point.
+   */
+  private <T> T withTables(java.util.function.Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (dev.sqlgit.StorageException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("no such table: _sqlgit_")) {
+        throw e;
+      }
+      createTables(db);
+      return body.get();
+    }
   }
 
   private void revert(List<Row> changes) {

@@ -58,6 +58,16 @@ final class Convergence {
     return partition(writes);
   }
 
+  /** The chain that starts at pending action {@code index}, or null when none does. */
+  static Chain startingAt(List<Chain> chains, int index) {
+    for (Chain c : chains) {
+      if (c.start() == index) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   /** Groups consecutive write sets that overlap into chains. */
   static List<Chain> partition(List<Set<RowKey>> writes) {
     List<Chain> chains = new ArrayList<>();

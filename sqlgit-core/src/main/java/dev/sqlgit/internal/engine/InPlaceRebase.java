@@ -141,7 +141,7 @@ final class InPlaceRebase {
     }
     List<Convergence.Chain> chains = chains(pending, firstBase);
     for (int i = 0; i < pending.size(); i++) {
-      Convergence.Chain chain = chainAt(chains, i);
+      Convergence.Chain chain = Convergence.startingAt(chains, i);
       if (chain != null) {
         List<PeerAction> members = pending.subList(chain.start(), chain.end() + 1);
         if (chainRealised(members, chain.writes(), members.get(0).baseMasterSeq())) {
@@ -152,15 +152,6 @@ final class InPlaceRebase {
       }
       settle(pending.get(i));
     }
-  }
-
-  private static Convergence.Chain chainAt(List<Convergence.Chain> chains, int start) {
-    for (Convergence.Chain c : chains) {
-      if (c.start() == start) {
-        return c;
-      }
-    }
-    return null;
   }
 
   private void settle(PeerAction a) {

@@ -11,7 +11,6 @@ import dev.sqlgit.SyncReport;
 import dev.sqlgit.UnresolvedConflictException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -83,13 +82,9 @@ final class Rebase {
       return;
     }
     List<Convergence.Chain> chains = Convergence.chains(pending, () -> context(firstBase));
-    Set<Integer> chainStarts = new HashSet<>();
-    for (Convergence.Chain c : chains) {
-      chainStarts.add(c.start());
-    }
     for (int i = 0; i < pending.size(); i++) {
-      if (chainStarts.contains(i)) {
-        Convergence.Chain chain = chainAt(chains, i);
+      Convergence.Chain chain = Convergence.startingAt(chains, i);
+      if (chain != null) {
         List<PeerAction> members = pending.subList(chain.start(), chain.end() + 1);
         long base = members.get(0).baseMasterSeq();
         if (Convergence.chainRealised(members, chain.writes(), () -> context(base), current)) {
@@ -100,15 +95,6 @@ final class Rebase {
       }
       settle(pending.get(i), current, head);
     }
-  }
-
-  private static Convergence.Chain chainAt(List<Convergence.Chain> chains, int start) {
-    for (Convergence.Chain c : chains) {
-      if (c.start() == start) {
-        return c;
-      }
-    }
-    throw new AssertionError("no chain starts at " + start);
   }
 
   /** Checks one own action and keeps, drops or forces it, asking the resolver on a conflict. */

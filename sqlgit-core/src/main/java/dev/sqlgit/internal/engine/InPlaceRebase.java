@@ -47,7 +47,6 @@ final class InPlaceRebase {
   private final List<PeerAction> kept = new ArrayList<>();
   private final Map<Long, Set<String>> keptTables = new HashMap<>();
   private final Set<RowKey> keptWrites = new HashSet<>();
-  private final Map<Long, Set<RowKey>> masterWrites = new HashMap<>();
   private final InPlaceGates gates;
   private int applied;
   private int convergent;
@@ -102,9 +101,7 @@ final class InPlaceRebase {
     try {
       live.journal().undoAfter(integrated);
       for (MasterAction e : history.actionsAfter(integrated)) {
-        Set<RowKey> written = replay(e);
-        masterWrites.put(e.seq(), written);
-        history.knowWrites(e.seq(), written);
+        history.knowWrites(e.seq(), replay(e)); // so nothing replays history to learn them
       }
       if (!pending.isEmpty()) {
         rebase(pending);
@@ -167,12 +164,7 @@ final class InPlaceRebase {
 
   /** Gate 0, in place: see {@link Convergence#allRealised}. */
   private boolean allRealised(List<PeerAction> pending, long base) {
-    Set<RowKey> keys = new HashSet<>();
-    masterWrites.forEach((seq, w) -> {
-      if (seq > base) {
-        keys.addAll(w);
-      }
-    });
+    Set<RowKey> keys = new HashSet<>(history.writesOf(history.actionsAfter(base)));
     Map<RowKey, Object> onContext = inContext(base, ctxWrites -> {
       keys.addAll(ctxWrites);
       for (PeerAction a : pending) {

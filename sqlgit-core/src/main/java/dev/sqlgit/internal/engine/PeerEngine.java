@@ -109,12 +109,8 @@ public final class PeerEngine implements Engine {
     Map<Long, Set<String>> pendingTables = new HashMap<>();
     try {
       for (PeerAction a : own) {
-        pendingTables.put(a.seq(), initial.applyOwn(a).writtenTables());
+        pendingTables.put(a.seq(), replayPending(initial, a, history.snapshotHead(), cluster.describe(peerId)));
       }
-    } catch (ActionFailedException e) {
-      initial.close();
-      throw new IntegrityException(
-          cluster.describe(peerId) + ": a pending action no longer applies on replay; actions must be deterministic", e);
     } catch (RuntimeException e) {
       initial.close(); // e.g. SchemaTooNewException: code older than its own pending entries
       throw e;
@@ -126,6 +122,27 @@ public final class PeerEngine implements Engine {
     engine.nextSeq = maxSeq + 1;
     engine.ackedIntegratedHead = own.isEmpty() && lastAck != null && lastAck.masterSeq() == integrated;
     return engine;
+  }
+
+  /**
+   * Re-applies a pending own action on open and returns the tables it wrote. If it no longer
+   * applies although its base could be rebuilt, actions are not deterministic: that is an error.
+   * If a squash has passed its base (its log reached the master only after the master squashed),
+   * the state it was written against is gone: it stays pending, outside the local state, and the
+   * next sync meets it as a conflict for the resolver. An acknowledged action is never dropped here.
+   */
+  private static Set<String> replayPending(StateDb state, PeerAction a, long snapshotHead, String log) {
+    try {
+      return state.applyOwn(a).writtenTables();
+    } catch (ActionFailedException e) {
+      if (a.baseMasterSeq() >= snapshotHead) {
+        throw new IntegrityException(
+            log + ": pending action seq " + a.seq() + " no longer applies on replay; actions must be deterministic", e);
+      }
+      LOG.warn("{}: pending action seq {} was written on master seq {}, which a squash has since passed;"
+          + " it stays pending and the next sync treats it as a conflict", log, a.seq(), a.baseMasterSeq());
+      return Set.of();
+    }
   }
 
   /** Reads snapshot + master log as this replica's root has them; throws on file-sync lag. */

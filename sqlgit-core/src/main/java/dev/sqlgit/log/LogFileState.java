@@ -39,8 +39,10 @@ record LogFileState(Object fileKey, long size, FileTime modified, long count, lo
   }
 
   /**
-   * Scans {@code file}: counts its complete, non-blank lines and hashes the first. Retries when the
-   * file is replaced during the scan, so that the count, size and file key belong together.
+   * Scans {@code file}: counts its complete, non-blank lines and hashes the first. The reader keeps
+   * the file it opened even if a writer renames a new one over the path meanwhile, so it is enough
+   * that the path still names that same file just after opening it (a window of microseconds,
+   * retried when a replace lands inside it): then the count, size and file key belong together.
    */
   static Optional<LogFileState> scan(Path file) {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -52,21 +54,19 @@ record LogFileState(Object fileKey, long size, FileTime modified, long count, lo
       if (opened.isEmpty()) {
         return Optional.empty();
       }
-      long count = 0;
-      String first = null;
       try (LineReader lines = opened.get()) {
+        Optional<BasicFileAttributes> after = attributes(file);
+        Object key = before.get().fileKey();
+        if (after.isEmpty() || !Objects.equals(key, after.get().fileKey())) {
+          continue; // replaced between the look and the open: which file we hold is unknown
+        }
+        long count = 0;
+        String first = null;
         while (lines.hasNext()) {
           String line = lines.next();
           first = count == 0 ? line : first;
           count++;
         }
-      }
-      Optional<BasicFileAttributes> after = attributes(file);
-      if (after.isEmpty()) {
-        return Optional.empty();
-      }
-      Object key = before.get().fileKey();
-      if (Objects.equals(key, after.get().fileKey())) {
         // The size and time come from before the scan: if an append landed meanwhile, the next
         // look sees a mismatch and scans again rather than trusting a count that is too low.
         BasicFileAttributes a = before.get();
@@ -75,7 +75,7 @@ record LogFileState(Object fileKey, long size, FileTime modified, long count, lo
       }
     }
     throw new StorageException(
-        file + " was replaced during each of " + ATTEMPTS + " attempts to read it", -1, null);
+        file + " was replaced during each of " + ATTEMPTS + " attempts to open it", -1, null);
   }
 
   /** The attributes of {@code file}, or empty when it does not exist. */

@@ -99,11 +99,12 @@ public final class Peer implements AutoCloseable {
             ? ClusterStorage.folder(options.root())
             : ClusterStorage.in(options.logStore());
     ActionCatalog actions = options.actions().catalog();
+    java.nio.file.Path stateDir = options.stateDirectory().orElse(null);
     try {
       Engine engine =
           options.isMaster()
-              ? MasterEngine.open(cluster, options.masterId(), actions, referenceEngine)
-              : PeerEngine.open(cluster, options.peerId(), options.masterId(), actions, referenceEngine);
+              ? MasterEngine.open(cluster, options.masterId(), actions, referenceEngine, stateDir)
+              : PeerEngine.open(cluster, options.peerId(), options.masterId(), actions, referenceEngine, stateDir);
       return new Peer(options, actions, cluster, engine);
     } catch (RuntimeException | Error e) {
       cluster.close();
@@ -346,6 +347,11 @@ public final class Peer implements AutoCloseable {
     } finally {
       writer.unlock();
     }
+  }
+
+  /** Whether open rebuilt the state rather than reuse the state file (tests and benchmarks). */
+  boolean rebuiltOnOpen() {
+    return engine.rebuiltOnOpen();
   }
 
   /** Syncs that rebased in place (tests and benchmarks; 0 on the master). */

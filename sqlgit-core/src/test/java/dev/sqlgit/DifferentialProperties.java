@@ -15,8 +15,9 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * The fast engine (in-place rebase) against the reference path: twin clusters run the same random
- * operations, one with the fast path on, one rebuilding everything from snapshot + logs. After
+ * The fast engine (in-place rebase, state in files that restarts reuse) against the reference path:
+ * twin clusters run the same random operations, one with the fast path on and a state directory
+ * per replica, one rebuilding everything from snapshot + logs in memory. After
  * every step both must agree on every sync's report, every replica's state, head and pending
  * actions, and every log file, byte for byte.
  */
@@ -27,7 +28,7 @@ class DifferentialProperties {
       @ForAll @IntRange(min = 2, max = 4) int size,
       @ForAll("operations") List<SyncProperties.Op> ops) {
     Path dir = TempDirs.create("sqlgit-diff");
-    try (SyncProperties.Cluster fast = new SyncProperties.Cluster(dir.resolve("fast"), size, false);
+    try (SyncProperties.Cluster fast = new SyncProperties.Cluster(dir.resolve("fast"), size, false, true);
         SyncProperties.Cluster reference = new SyncProperties.Cluster(dir.resolve("reference"), size, true)) {
       for (SyncProperties.Op op : ops) {
         fast.run(op);
@@ -37,6 +38,8 @@ class DifferentialProperties {
       fast.quiesce();
       reference.quiesce();
       assertSame(fast, reference, "quiescence");
+      net.jqwik.api.statistics.Statistics.label("reopens from a state file")
+          .collect(fast.reopenedFromStateFile == 0 ? "none" : "some");
       long inPlace = fast.ids().stream().mapToLong(id -> fast.peer(id).syncsInPlace()).sum();
       net.jqwik.api.statistics.Statistics.label("peer syncs rebased in place").collect(inPlace == 0 ? "none" : inPlace < 5 ? "1-4" : "5+");
       assertThat(reference.ids().stream().mapToLong(id -> reference.peer(id).syncsInPlace()).sum())

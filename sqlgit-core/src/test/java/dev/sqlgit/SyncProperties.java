@@ -109,6 +109,9 @@ class SyncProperties {
     private int skipped;
     private int notes;
     private final boolean referenceEngine;
+    private final Path stateRoot;
+    /** Opens that reused a state file instead of rebuilding (persistent clusters only). */
+    int reopenedFromStateFile;
     /** Every sync's outcome in order, for comparing two engines run on the same operations. */
     final List<String> trace = new ArrayList<>();
 
@@ -117,7 +120,13 @@ class SyncProperties {
     }
 
     Cluster(Path dir, int size, boolean referenceEngine) {
+      this(dir, size, referenceEngine, false);
+    }
+
+    /** With {@code persistent}, every replica keeps its state in files under {@code dir} (stateDir). */
+    Cluster(Path dir, int size, boolean referenceEngine, boolean persistent) {
       this.referenceEngine = referenceEngine;
+      this.stateRoot = persistent ? dir.resolve("states") : null;
       ids.add(MASTER);
       for (int i = 1; i < size; i++) {
         ids.add("p" + i);
@@ -133,9 +142,14 @@ class SyncProperties {
     }
 
     private Peer open(String id) {
-      Peer p = Peer.open(
-          PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId(MASTER).actions(actions).build(),
-          referenceEngine);
+      PeerOptions.Builder options = PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId(MASTER).actions(actions);
+      if (stateRoot != null) {
+        options.stateDir(stateRoot.resolve(id));
+      }
+      Peer p = Peer.open(options.build(), referenceEngine);
+      if (!p.rebuiltOnOpen()) {
+        reopenedFromStateFile++;
+      }
       peers.put(id, p);
       return p;
     }

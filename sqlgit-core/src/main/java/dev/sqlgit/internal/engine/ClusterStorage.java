@@ -82,6 +82,11 @@ public abstract class ClusterStorage implements AutoCloseable {
     return 0;
   }
 
+  /** What the log store knows of {@code replica}'s log (generation, last seq). */
+  Optional<dev.sqlgit.log.LogMeta> meta(String replica) {
+    return logs.currentMeta(replica);
+  }
+
   /** Creates {@code replica}'s log, empty, when it does not exist yet. */
   void ensureLog(String replica) {
     if (logs.currentMeta(replica).isEmpty()) {

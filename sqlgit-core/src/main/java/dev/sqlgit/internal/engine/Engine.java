@@ -34,6 +34,9 @@ public interface Engine {
 
   long masterHead();
 
+  /** Whether open rebuilt the state from snapshot + logs (always, without a state file). */
+  boolean rebuiltOnOpen();
+
   List<PeerAction> pending();
 
   /**

@@ -72,8 +72,8 @@ final class InPlaceRebase {
     }
 
     void commit() {
-      live.db().exec("RELEASE " + SAVEPOINT);
       live.journal().forgetUpTo(result.head());
+      live.db().exec("RELEASE " + SAVEPOINT);
     }
 
     void abort() {

@@ -44,6 +44,7 @@ public final class MasterEngine implements Engine {
   private final ChangedTables changed = new ChangedTables();
   /** Always check on rebuilt copies (for differential tests). */
   private final boolean referenceOnly;
+  private boolean rebuiltOnOpen = true;
 
   private MasterEngine(
       ClusterStorage cluster,
@@ -68,9 +69,17 @@ public final class MasterEngine implements Engine {
     }
   }
 
-  /** Opens the master; with {@code referenceOnly}, incorporation always checks on rebuilt copies. */
+  public static MasterEngine open(ClusterStorage cluster, String masterId, ActionCatalog actions) {
+    return open(cluster, masterId, actions, false, null);
+  }
+
+  /**
+   * Opens the master; with {@code referenceOnly}, incorporation always checks on rebuilt copies.
+   * With a {@code stateDir}, the state lives in files there and is reused when its marks still
+   * match the master log; without one, it is rebuilt in memory from snapshot + log.
+   */
   public static MasterEngine open(
-      ClusterStorage cluster, String masterId, ActionCatalog actions, boolean referenceOnly) {
+      ClusterStorage cluster, String masterId, ActionCatalog actions, boolean referenceOnly, java.nio.file.Path stateDir) {
     cluster.removeStaleTemps(masterId, true);
     long torn = cluster.repairOwnLog(masterId);
     if (torn > 0) {
@@ -78,8 +87,7 @@ public final class MasterEngine implements Engine {
     }
     cluster.ensureLog(masterId);
     MasterLog log = cluster.readMasterLog(masterId);
-    byte[] image = cluster.readSnapshot().orElse(null);
-    long snapshotHead = SnapshotImage.headOf(image);
+    long snapshotHead = cluster.snapshotHead();
     if (log.snapshotMarker() > snapshotHead) {
       throw new IntegrityException(
           "the snapshot of " + cluster.describe() + " is at seq " + snapshotHead + " but the master log was squashed to "
@@ -92,26 +100,64 @@ public final class MasterEngine implements Engine {
     // A crash between writing the snapshot and trimming the log leaves actions the snapshot covers.
     MasterHistory history =
         new MasterHistory(
-            actions, SnapshotImage.stateOf(image, actions.migrations()), snapshotHead, log.actions());
-    StateDb initial = history.stateAt(history.snapshotHead(), null);
+            actions,
+            () -> SnapshotImage.stateOf(cluster.readSnapshot().orElse(null), actions.migrations()),
+            snapshotHead,
+            log.actions());
+    if (stateDir == null) {
+      return new MasterEngine(cluster, masterId, actions, history, rebuild(cluster, masterId, history), log.entries(), referenceOnly);
+    }
+    StateDb file = StateDb.openFile(stateDir, actions, masterId);
+    boolean trusted;
+    try {
+      history.recordedWritesIn(seq -> file.journal().writesOf(seq));
+      trusted = StateMarks.read(file)
+          .filter(m -> m.replica().equals(masterId) && m.sameLog(cluster.meta(masterId)) && m.head() == history.head())
+          .isPresent();
+      if (!trusted) {
+        LOG.info("{}: its state file does not match the master log; rebuilding it", cluster.describe(masterId));
+        try (StateDb rebuilt = rebuild(cluster, masterId, history)) {
+          file.adopt(rebuilt);
+        }
+        file.inTransaction(() -> marks(cluster, masterId, history.head()).write(file));
+      }
+    } catch (RuntimeException e) {
+      file.close();
+      throw e;
+    }
+    MasterEngine engine = new MasterEngine(cluster, masterId, actions, history, file, log.entries(), referenceOnly);
+    engine.rebuiltOnOpen = !trusted;
+    return engine;
+  }
+
+  /** The reference path: the snapshot plus every action after it, each journaled. */
+  private static StateDb rebuild(ClusterStorage cluster, String masterId, MasterHistory history) {
+    StateDb state = history.stateAt(history.snapshotHead(), null);
     try {
       for (MasterAction a : history.actions()) {
         // Journaled, so incorporation can reach any base above the snapshot in place.
-        history.knowWrites(a.seq(), initial.applyJournaled(a).writes());
+        history.knowWrites(a.seq(), state.applyJournaled(a).writes());
       }
+      return state;
     } catch (ActionFailedException e) {
-      initial.close();
+      state.close();
       throw new IntegrityException(
           cluster.describe(masterId) + ": a master action no longer applies on replay; actions must be deterministic", e);
     } catch (RuntimeException e) {
-      initial.close();
+      state.close();
       throw e;
     }
-    return new MasterEngine(cluster, masterId, actions, history, initial, log.entries(), referenceOnly);
   }
 
-  public static MasterEngine open(ClusterStorage cluster, String masterId, ActionCatalog actions) {
-    return open(cluster, masterId, actions, false);
+  private static StateMarks marks(ClusterStorage cluster, String masterId, long head) {
+    return new StateMarks(masterId, head, "", cluster.meta(masterId));
+  }
+
+  /** Records in a state file what it now holds; call inside the transaction that changed it. */
+  private void mark(StateDb s, long head) {
+    if (s.persistent()) {
+      marks(cluster, masterId, head).write(s);
+    }
   }
 
   @Override
@@ -144,6 +190,7 @@ public final class MasterEngine implements Engine {
                   if (!accepted.isEmpty()) {
                     cluster.appendAllMaster(
                         masterId, accepted.stream().map(a -> (MasterLogEntry) new MasterLogEntry.Action(a)).toList());
+                    mark(current, accepted.get(accepted.size() - 1).seq());
                   }
                 }));
     for (int i = 0; i < accepted.size(); i++) {
@@ -165,6 +212,7 @@ public final class MasterEngine implements Engine {
                 () -> {
                   footprint[0] = current.applyJournaled(action);
                   cluster.append(masterId, entry);
+                  mark(current, action.seq());
                 }));
     history.append(action, footprint[0].writes());
     entries.add(entry);
@@ -212,6 +260,8 @@ public final class MasterEngine implements Engine {
     }
     MasterLogEntry.PeerAck ack = new MasterLogEntry.PeerAck(peer, masterSeq);
     cluster.append(masterId, ack);
+    StateDb current = state.current();
+    current.inTransaction(() -> mark(current, history.head()));
     entries.add(ack);
     acks.put(peer, masterSeq);
   }
@@ -247,11 +297,21 @@ public final class MasterEngine implements Engine {
       }
     }
     cluster.rewriteMasterLog(masterId, trimmed);
-    state.current().journal().forgetUpTo(min); // no base below the snapshot is ever checked
+    StateDb current = state.current();
+    long squashed = min;
+    current.inTransaction(() -> {
+      current.journal().forgetUpTo(squashed); // no base below the snapshot is ever checked
+      mark(current, history.head());
+    });
     entries.clear();
     entries.addAll(trimmed);
     history.squashTo(min, atMin);
     return OptionalLong.of(min);
+  }
+
+  @Override
+  public boolean rebuiltOnOpen() {
+    return rebuiltOnOpen;
   }
 
   @Override

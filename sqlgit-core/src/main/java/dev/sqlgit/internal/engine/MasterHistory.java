@@ -28,6 +28,9 @@ final class MasterHistory {
   private final List<MasterAction> log = new ArrayList<>();
   private final Map<Long, Set<RowKey>> writes = new HashMap<>();
   private final Map<String, Set<Long>> incorporated = new HashMap<>();
+  /** Write sets recorded elsewhere (a state file's journal), asked before replaying history. */
+  private java.util.function.LongFunction<java.util.Optional<Set<RowKey>>> recordedWrites =
+      seq -> java.util.Optional.empty();
 
   MasterHistory(ActionCatalog actions, byte[] snapshotImage, long snapshotHead, List<MasterAction> after) {
     this(actions, () -> snapshotImage, snapshotHead, after);
@@ -110,10 +113,18 @@ final class MasterHistory {
     writes.putIfAbsent(seq, Set.copyOf(written));
   }
 
+  /** Where to look up write sets recorded when the actions were applied, before replaying. */
+  void recordedWritesIn(java.util.function.LongFunction<java.util.Optional<Set<RowKey>>> source) {
+    this.recordedWrites = source;
+  }
+
   /** Union of the rows written by {@code suffix}, computed by replay where not yet known. */
   Set<RowKey> writesOf(List<MasterAction> suffix) {
     Set<RowKey> out = new HashSet<>();
     for (MasterAction a : suffix) {
+      if (!writes.containsKey(a.seq())) {
+        recordedWrites.apply(a.seq()).ifPresent(w -> writes.put(a.seq(), Set.copyOf(w)));
+      }
       if (!writes.containsKey(a.seq())) {
         replayAll();
       }

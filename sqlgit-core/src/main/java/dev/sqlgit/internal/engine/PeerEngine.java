@@ -8,7 +8,9 @@ import dev.sqlgit.PeerAction;
 import dev.sqlgit.Resolver;
 import dev.sqlgit.SyncReport;
 import dev.sqlgit.UnknownActionException;
+import dev.sqlgit.internal.log.LogCodec;
 import dev.sqlgit.internal.log.MasterLog;
+import dev.sqlgit.internal.log.MasterLogEntry;
 import dev.sqlgit.internal.log.PeerLogEntry;
 import dev.sqlgit.internal.sqlite.SqliteDb;
 import dev.sqlgit.MasterAction;
@@ -19,6 +21,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.List;
 import java.util.function.Function;
@@ -40,11 +43,14 @@ public final class PeerEngine implements Engine {
   private final StateHolder state;
   private List<PeerAction> own;
   private long integratedHead;
+  /** {@link #anchorOf} the integrated head, for the state file's marks. */
+  private String anchor = "";
   private long nextSeq;
   private boolean ackedIntegratedHead;
   /** Always take the reference path (for differential tests). */
   private final boolean referenceOnly;
   private long syncsInPlace;
+  private boolean rebuiltOnOpen;
   /** Tables each pending own action wrote, by seq: a sync undoes them. */
   private final Map<Long, Set<String>> pendingTables = new HashMap<>();
   private final ChangedTables changed = new ChangedTables();
@@ -65,12 +71,21 @@ public final class PeerEngine implements Engine {
   }
 
   public static PeerEngine open(ClusterStorage cluster, String peerId, String masterId, ActionCatalog actions) {
-    return open(cluster, peerId, masterId, actions, false);
+    return open(cluster, peerId, masterId, actions, false, null);
   }
 
-  /** Opens a peer; with {@code referenceOnly}, every sync takes the reference path. */
+  /**
+   * Opens a peer; with {@code referenceOnly}, every sync takes the reference path. With a {@code
+   * stateDir}, the state lives in files there and is reused when its marks still match the logs;
+   * without one, it is rebuilt in memory from snapshot + logs.
+   */
   public static PeerEngine open(
-      ClusterStorage cluster, String peerId, String masterId, ActionCatalog actions, boolean referenceOnly) {
+      ClusterStorage cluster,
+      String peerId,
+      String masterId,
+      ActionCatalog actions,
+      boolean referenceOnly,
+      java.nio.file.Path stateDir) {
     cluster.removeStaleTemps(peerId, false);
     long torn = cluster.repairOwnLog(peerId);
     if (torn > 0) {
@@ -105,23 +120,113 @@ public final class PeerEngine implements Engine {
     if (own.isEmpty()) {
       integrated = history.head(); // nothing pending: catch up with what is on disk
     }
-    StateDb initial = history.stateAt(Math.max(integrated, history.snapshotHead()), null);
-    Map<Long, Set<String>> pendingTables = new HashMap<>();
-    try {
-      for (PeerAction a : own) {
-        pendingTables.put(a.seq(), replayPending(initial, a, history.snapshotHead(), cluster.describe(peerId)));
-      }
-    } catch (RuntimeException e) {
-      initial.close(); // e.g. SchemaTooNewException: code older than its own pending entries
-      throw e;
-    }
+    Opening opening = new Opening(cluster, peerId, history, own, integrated, maxSeq + 1);
+    StateDb initial = stateDir == null ? opening.rebuild() : opening.fromStateFile(StateDb.openFile(stateDir, actions, peerId));
     PeerEngine engine = new PeerEngine(cluster, peerId, masterId, actions, initial, referenceOnly);
     engine.own = own;
-    engine.pendingTables.putAll(pendingTables);
+    engine.pendingTables.putAll(opening.pendingTables);
+    engine.rebuiltOnOpen = opening.rebuilt;
     engine.integratedHead = integrated;
+    engine.anchor = anchorOf(history, integrated);
     engine.nextSeq = maxSeq + 1;
     engine.ackedIntegratedHead = own.isEmpty() && lastAck != null && lastAck.masterSeq() == integrated;
     return engine;
+  }
+
+  /** How a peer's state comes to be on open: rebuilt, or taken from its state file. */
+  private static final class Opening {
+    final ClusterStorage cluster;
+    final String peerId;
+    final MasterHistory history;
+    final List<PeerAction> own;
+    final long integrated;
+    final long nextSeq;
+    final Map<Long, Set<String>> pendingTables = new HashMap<>();
+    boolean rebuilt = true;
+
+    Opening(ClusterStorage cluster, String peerId, MasterHistory history, List<PeerAction> own, long integrated, long nextSeq) {
+      this.cluster = cluster;
+      this.peerId = peerId;
+      this.history = history;
+      this.own = own;
+      this.integrated = integrated;
+      this.nextSeq = nextSeq;
+    }
+
+    /** The reference path: the master state at the integrated head, plus the pending actions. */
+    StateDb rebuild() {
+      StateDb state = history.stateAt(Math.max(integrated, history.snapshotHead()), null);
+      try {
+        for (PeerAction a : own) {
+          pendingTables.put(a.seq(), replayPending(state, a, history.snapshotHead(), cluster.describe(peerId)));
+        }
+        return state;
+      } catch (RuntimeException e) {
+        state.close(); // e.g. SchemaTooNewException: code older than its own pending entries
+        throw e;
+      }
+    }
+
+    /**
+     * The state file as it is when its marks match the logs (caught up in place to the master head
+     * when nothing is pending), else rebuilt on the reference path and copied into it.
+     */
+    StateDb fromStateFile(StateDb file) {
+      try {
+        Optional<StateMarks> marks = StateMarks.read(file).filter(this::trusts);
+        if (marks.isPresent() && catchUp(file, marks.get().head())) {
+          rebuilt = false;
+          if (!own.isEmpty()) {
+            pendingTables.put(-1L, Set.of(ChangedTables.ALL)); // which tables they wrote is not kept
+          }
+          return file;
+        }
+        LOG.info("{}: its state file does not match the logs; rebuilding it", cluster.describe(peerId));
+        try (StateDb rebuilt = rebuild()) {
+          file.adopt(rebuilt);
+        }
+        file.inTransaction(() -> marks(integrated).write(file));
+        return file;
+      } catch (RuntimeException e) {
+        file.close();
+        throw e;
+      }
+    }
+
+    private boolean trusts(StateMarks m) {
+      return m.replica().equals(peerId)
+          && m.sameLog(cluster.meta(peerId))
+          && m.head() >= history.snapshotHead()
+          && m.head() <= history.head()
+          && (m.head() == history.snapshotHead() || anchorOf(history, m.head()).equals(m.anchor()))
+          && (own.isEmpty() ? m.head() <= integrated : m.head() == integrated);
+    }
+
+    /** Brings a file at master seq {@code from} (nothing pending) up to the head, in place. */
+    private boolean catchUp(StateDb file, long from) {
+      if (from == integrated) {
+        return true;
+      }
+      var outcome = new InPlaceRebase(peerId, history, file, from).run(List.of(), nextSeq);
+      if (outcome.isEmpty()) {
+        return false;
+      }
+      marks(integrated).write(file);
+      outcome.get().commit();
+      return true;
+    }
+
+    private StateMarks marks(long head) {
+      return new StateMarks(peerId, head, anchorOf(history, head), cluster.meta(peerId));
+    }
+  }
+
+  /** The log line of master entry {@code head}: what the state file's marks anchor to. */
+  static String anchorOf(MasterHistory history, long head) {
+    if (head <= history.snapshotHead()) {
+      return "";
+    }
+    return LogCodec.encode(new MasterLogEntry.Action(history.actionsAfter(head - 1).get(0)));
   }
 
   /**
@@ -192,6 +297,7 @@ public final class PeerEngine implements Engine {
                   }
                   if (!accepted.isEmpty()) {
                     cluster.appendAll(peerId, accepted.stream().map(a -> (PeerLogEntry) new PeerLogEntry.Action(a)).toList());
+                    mark(current, integratedHead, anchor);
                   }
                 }));
     own.addAll(accepted);
@@ -228,9 +334,9 @@ public final class PeerEngine implements Engine {
       throw e;
     }
     Set<String> changedBySync = changedBy(history, result);
-    state.replace(result.state());
+    install(result, history);
     changed.add(changedBySync);
-    adopt(result);
+    adopt(result, history);
     return result.report();
   }
 
@@ -247,6 +353,7 @@ public final class PeerEngine implements Engine {
     Rebase.Result result = outcome.get().result();
     try {
       cluster.rewritePeerLog(peerId, logAfter(result));
+      mark(state.current(), result.head(), anchorOf(history, result.head()));
     } catch (RuntimeException e) {
       outcome.get().abort();
       throw e;
@@ -254,7 +361,7 @@ public final class PeerEngine implements Engine {
     outcome.get().commit();
     syncsInPlace++;
     changed.add(changedBy(history, result));
-    adopt(result);
+    adopt(result, history);
     return result.report();
   }
 
@@ -267,7 +374,33 @@ public final class PeerEngine implements Engine {
     return log;
   }
 
-  private void adopt(Rebase.Result result) {
+  /**
+   * Makes a state rebuilt on the reference path current: swapped in for an in-memory state, copied
+   * into the files of a persistent one (whose connections other readers may hold).
+   */
+  private void install(Rebase.Result result, MasterHistory history) {
+    StateDb current = state.current();
+    if (!current.persistent()) {
+      state.replace(result.state());
+      return;
+    }
+    try (StateDb rebuilt = result.state()) {
+      state.write(() -> {
+        current.adopt(rebuilt);
+        current.inTransaction(() -> mark(current, result.head(), anchorOf(history, result.head())));
+      });
+    }
+  }
+
+  /** Records in a state file what it now holds; call inside the transaction that changed it. */
+  private void mark(StateDb s, long head, String headAnchor) {
+    if (s.persistent()) {
+      new StateMarks(peerId, head, headAnchor, cluster.meta(peerId)).write(s);
+    }
+  }
+
+  private void adopt(Rebase.Result result, MasterHistory history) {
+    anchor = anchorOf(history, result.head());
     own = new ArrayList<>(result.kept());
     integratedHead = result.head();
     nextSeq = result.nextSeq();
@@ -302,6 +435,11 @@ public final class PeerEngine implements Engine {
   @Override
   public Set<String> takeChangedTables() {
     return changed.take();
+  }
+
+  @Override
+  public boolean rebuiltOnOpen() {
+    return rebuiltOnOpen;
   }
 
   @Override

@@ -55,6 +55,7 @@ final class SnapshotImage {
     try (SqliteDb copy = SqliteDb.fromImage(state, "snapshot-writer")) {
       copy.internalExec(META);
       copy.internalExec("INSERT OR REPLACE INTO _sqlgit_meta(key, value) VALUES ('snapshot_head', ?)", head);
+      copy.internalExec("PRAGMA application_id = 0"); // a state file's commit counter is not state
       return copy.image();
     }
   }

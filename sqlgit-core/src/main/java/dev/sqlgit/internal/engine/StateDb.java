@@ -11,6 +11,8 @@ import dev.sqlgit.internal.sqlite.Footprint;
 import dev.sqlgit.internal.sqlite.SqliteDb;
 import dev.sqlgit.internal.sqlite.Tracker;
 import dev.sqlgit.internal.sqlite.UndoJournal;
+import dev.sqlgit.Row;
+import java.util.List;
 
 /**
  * A materialised database the engine applies actions to: a {@link SqliteDb} with its {@link
@@ -22,23 +24,77 @@ final class StateDb implements AutoCloseable {
   static final long OWN_STEPS = 1L << 40;
 
   private final SqliteDb db;
-  private final Tracker tracker;
+  private Tracker tracker;
   private final ActionCatalog actions;
   private UndoJournal journal;
   private long ownSteps = OWN_STEPS;
+  private final boolean persistent;
 
-  private StateDb(SqliteDb db, ActionCatalog actions) {
+  private StateDb(SqliteDb db, ActionCatalog actions, boolean persistent) {
     this.db = db;
     this.tracker = new Tracker(db);
     this.actions = actions;
+    this.persistent = persistent;
+    if (persistent) {
+      ownSteps = Math.max(OWN_STEPS, journal().lastStep(OWN_STEPS)); // own steps must keep increasing
+    }
   }
 
   static StateDb empty(ActionCatalog actions, String label) {
-    return new StateDb(SqliteDb.openMemory(label), actions);
+    return new StateDb(SqliteDb.openMemory(label), actions, false);
   }
 
   static StateDb fromImage(byte[] image, ActionCatalog actions, String label) {
-    return image == null ? empty(actions, label) : new StateDb(SqliteDb.fromImage(image, label), actions);
+    return image == null ? empty(actions, label) : new StateDb(SqliteDb.fromImage(image, label), actions, false);
+  }
+
+  /**
+   * The persistent state of a replica in {@code dir}: {@code state.db} (the application's tables)
+   * and {@code journal.db} beside it (the undo journal and the engine's marks), created when
+   * missing.
+   */
+  static StateDb openFile(java.nio.file.Path dir, ActionCatalog actions, String label) {
+    SqliteDb db = SqliteDb.openFile(dir.resolve("state.db"), dir.resolve("journal.db"), label);
+    try {
+      return new StateDb(db, actions, true);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Whether this state lives in files (and must be updated in place rather than swapped). */
+  boolean persistent() {
+    return persistent;
+  }
+
+  /**
+   * Makes this state a copy of {@code other}: its tables and its undo journal (so that own actions
+   * {@code other} journaled can still be undone here). Used to bring a state rebuilt on the
+   * reference path into a state file. The caller marks the result ({@link StateMarks}) afterwards:
+   * until then an interrupted copy is told apart from a finished one by the marks' counter.
+   */
+  void adopt(StateDb other) {
+    UndoJournal theirs = other.journal();
+    List<Row> steps = other.db.internalQuery("SELECT step, schema_hash, writes FROM _sqlgit_step ORDER BY step");
+    List<Row> undo = other.db.internalQuery("SELECT step, tbl, op, k, old_k, old_row FROM _sqlgit_undo ORDER BY id");
+    inTransaction(() -> StateMarks.invalidate(this)); // an interrupted copy must never be trusted
+    db.restoreFrom(other.image());
+    // Fresh capture and journal objects: their caches describe the schema that was replaced.
+    tracker = new Tracker(db);
+    journal = null;
+    inTransaction(() -> {
+      journal().clear();
+      for (Row r : steps) {
+        db.internalExec("INSERT INTO _sqlgit_step(step, schema_hash, writes) VALUES (?, ?, ?)",
+            r.get("step"), r.get("schema_hash"), r.get("writes"));
+      }
+      for (Row r : undo) {
+        db.internalExec("INSERT INTO _sqlgit_undo(step, tbl, op, k, old_k, old_row) VALUES (?, ?, ?, ?, ?, ?)",
+            r.get("step"), r.get("tbl"), r.get("op"), r.get("k"), r.get("old_k"), r.get("old_row"));
+      }
+    });
+    ownSteps = Math.max(other.ownSteps, theirs.lastStep(OWN_STEPS));
   }
 
   SqliteDb db() {
@@ -113,14 +169,20 @@ final class StateDb implements AutoCloseable {
     return applyOwn(a.name(), a.params(), a.schema());
   }
 
-  /** Applies a master entry as the journaled step of its seq. */
+  /**
+   * Applies a master entry as the journaled step of its seq, recording what it wrote with it (a
+   * master reopened from its state file learns write sets from there instead of by replay).
+   */
   Footprint applyJournaled(MasterAction a) {
     journal().begin(a.seq());
+    Footprint f;
     try {
-      return apply(a, false);
+      f = apply(a, false);
     } finally {
       journal().end();
     }
+    journal().recordWrites(a.seq(), f.writes());
+    return f;
   }
 
   /** The schema version new entries written by this replica carry. */

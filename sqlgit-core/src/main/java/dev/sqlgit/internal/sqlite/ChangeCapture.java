@@ -102,8 +102,12 @@ final class ChangeCapture {
     return table.length() == 0 ? objectName : table.toString();
   }
 
-  private void install() {
+  static void createBuffer(SqliteDb db) {
     db.internalExec("CREATE TEMP TABLE IF NOT EXISTS _sqlgit_writes(tbl TEXT NOT NULL, k TEXT NOT NULL)");
+  }
+
+  private void install() {
+    createBuffer(db);
     UndoJournal.createTables(db);
     for (Row r :
         db.internalQuery(

@@ -69,6 +69,69 @@ public final class SqliteDb implements Db, AutoCloseable {
   }
 
   /**
+   * A database file in WAL mode, with {@code attached} (created when missing, WAL too) attached as
+   * schema {@code sqlgit}: a replica's persistent state and, beside it, the engine's own tables,
+   * which actions never see in {@code main}. {@code synchronous = NORMAL}: a power cut may lose the
+   * last commits of both files, never corrupt them, and the engine detects and repairs the loss
+   * from its logs.
+   */
+  public static SqliteDb openFile(java.nio.file.Path file, java.nio.file.Path attached, String label) {
+    try {
+      SQLiteConnection c =
+          (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      SqliteDb db = new SqliteDb(c, label);
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA busy_timeout = 10000");
+        s.execute("PRAGMA journal_mode = WAL");
+        s.execute("PRAGMA synchronous = NORMAL");
+        s.execute("PRAGMA foreign_keys = ON");
+        s.execute("PRAGMA temp_store = MEMORY");
+        db.internalExec("ATTACH DATABASE ? AS sqlgit", attached.toAbsolutePath().toString());
+        s.execute("PRAGMA sqlgit.journal_mode = WAL");
+        s.execute("PRAGMA sqlgit.synchronous = NORMAL");
+        return db;
+      } catch (SQLException | RuntimeException e) {
+        db.close();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, "open " + file);
+    }
+  }
+
+  /**
+   * Replaces the main database with a copy of {@code image}, in place through SQLite's backup API:
+   * the file stays the same file, so other connections to it (other processes) stay valid and see
+   * the new content at their next transaction. Not atomic with anything else: callers detect an
+   * interrupted restore themselves.
+   */
+  public synchronized void restoreFrom(byte[] image) {
+    checkOpen();
+    java.nio.file.Path source = null;
+    try {
+      source = java.nio.file.Files.createTempFile("sqlgit-restore", ".db");
+      java.nio.file.Files.write(source, image);
+      for (Iterator<PreparedStatement> it = statements.values().iterator(); it.hasNext(); ) {
+        closeQuietly(it.next()); // they describe the schema being replaced
+        it.remove();
+      }
+      conn.getDatabase().restore("main", source.toString(), null);
+    } catch (java.io.IOException e) {
+      throw SqliteErrors.io("cannot stage a state image", source, e);
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, "restore " + label);
+    } finally {
+      if (source != null) {
+        try {
+          java.nio.file.Files.deleteIfExists(source);
+        } catch (java.io.IOException ignored) {
+          // a temp file left in the system temp folder is harmless
+        }
+      }
+    }
+  }
+
+  /**
    * Wraps a connection the caller opened and configured (a file database with its pragmas, say).
    * The returned {@code SqliteDb} owns the connection: {@link #close()} closes it.
    */

@@ -26,7 +26,8 @@ import java.util.StringJoiner;
  * it drops them, restores the rows, and recreates them from their SQL, all inside one savepoint.
  * Rows come back by UPDATE where they still exist, so no foreign-key cascade fires; foreign keys
  * are deferred meanwhile, since the walk passes through the same intermediate states as history
- * did. The journal lives in TEMP: it is invisible to the application and never part of a snapshot.
+ * did. The journal lives in TEMP, or in the attached {@code sqlgit} schema of a state file: either
+ * way it is invisible to the application's {@code main} schema and never part of a snapshot.
  * A step that changed the schema cannot be crossed ({@link #canUndoAfter} says so).
  *
  * <p>One per connection, confined to the engine's writer; steps must increase.
@@ -44,17 +45,30 @@ public final class UndoJournal {
     createTables(db);
   }
 
+  /**
+   * Where the journal lives: in TEMP for an in-memory state, or in the attached {@code sqlgit}
+   * schema of a state file, so that it survives a restart with the state it undoes.
+   */
+  static String schemaOf(SqliteDb db) {
+    return db.scalar("SELECT count(*) FROM pragma_database_list WHERE name = 'sqlgit'") > 0 ? "sqlgit" : "temp";
+  }
+
   static void createTables(SqliteDb db) {
+    // Unqualified names in the capture triggers find these: TEMP triggers resolve temp, main, then
+    // attached schemas, and neither temp nor main holds a table of these names in file mode.
+    String schema = schemaOf(db);
     db.internalExec(
-        "CREATE TEMP TABLE IF NOT EXISTS _sqlgit_undo(id INTEGER PRIMARY KEY, step INTEGER NOT NULL,"
+        "CREATE TABLE IF NOT EXISTS " + schema + "._sqlgit_undo(id INTEGER PRIMARY KEY, step INTEGER NOT NULL,"
             + " tbl TEXT NOT NULL, op TEXT NOT NULL, k TEXT NOT NULL, old_k TEXT, old_row TEXT)");
     // Undo reads only the steps after a base; the journal of a long history must not be scanned.
-    db.internalExec("CREATE INDEX IF NOT EXISTS temp._sqlgit_undo_step ON _sqlgit_undo(step)");
-    db.internalExec(
-        "CREATE TEMP TABLE IF NOT EXISTS _sqlgit_step(step INTEGER PRIMARY KEY, schema_hash TEXT NOT NULL)");
+    db.internalExec("CREATE INDEX IF NOT EXISTS " + schema + "._sqlgit_undo_step ON _sqlgit_undo(step)");
+    // writes: the step's write set as the engine saw it (JSON), so it need not be replayed to learn it.
+    db.internalExec("CREATE TABLE IF NOT EXISTS " + schema
+        + "._sqlgit_step(step INTEGER PRIMARY KEY, schema_hash TEXT NOT NULL, writes TEXT)");
     // The step being journaled, if any: one row at most, read by the capture triggers on every
     // row written, so it must not grow with history.
     db.internalExec("CREATE TEMP TABLE IF NOT EXISTS _sqlgit_open(step INTEGER NOT NULL)");
+    ChangeCapture.createBuffer(db); // an undo clears it, possibly before anything was captured here
   }
 
   /** The trigger statement that journals one row change while a step is open. */
@@ -154,7 +168,53 @@ public final class UndoJournal {
 
   /** Number of journaled row changes (for tests and bounds). */
   public long size() {
-    return withTables(() -> db.scalar("SELECT count(*) FROM temp._sqlgit_undo"));
+    return withTables(() -> db.scalar("SELECT count(*) FROM _sqlgit_undo"));
+  }
+
+  /** The newest step journaled, or {@code otherwise} when the journal is empty. */
+  public long lastStep(long otherwise) {
+    List<Row> last = withTables(() -> db.internalQuery("SELECT max(step) AS s FROM _sqlgit_step"));
+    Object s = last.isEmpty() ? null : last.get(0).get("s");
+    return s == null ? otherwise : ((Number) s).longValue();
+  }
+
+  /** Forgets every step (the state it undoes was replaced wholesale). */
+  public void clear() {
+    forgetUpTo(Long.MAX_VALUE);
+  }
+
+  /** Records the rows step {@code step} wrote, as the engine saw them. */
+  public void recordWrites(long step, java.util.Set<RowKey> writes) {
+    List<List<String>> pairs = new ArrayList<>(writes.size());
+    for (RowKey k : writes) {
+      pairs.add(List.of(k.table(), k.key()));
+    }
+    try {
+      String json = JSON.writeValueAsString(pairs);
+      withTables(() -> {
+        db.internalExec("UPDATE _sqlgit_step SET writes = ? WHERE step = ?", json, step);
+        return null;
+      });
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The rows step {@code step} wrote, when {@link #recordWrites recorded}; empty otherwise. */
+  public java.util.Optional<java.util.Set<RowKey>> writesOf(long step) {
+    List<Row> rows = withTables(() -> db.internalQuery("SELECT writes FROM _sqlgit_step WHERE step = ?", step));
+    if (rows.isEmpty() || rows.get(0).getString("writes") == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      java.util.Set<RowKey> out = new java.util.HashSet<>();
+      for (List<String> pair : JSON.readValue(rows.get(0).getString("writes"), new TypeReference<List<List<String>>>() {})) {
+        out.add(new RowKey(pair.get(0), pair.get(1)));
+      }
+      return java.util.Optional.of(out);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("malformed write set of step " + step, e);
+    }
   }
 
   /**

@@ -1,0 +1,65 @@
+package dev.sqlgit.internal.engine;
+
+import dev.sqlgit.Row;
+import dev.sqlgit.log.LogMeta;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a state file holds, in the engine's terms: whose state it is, the master head it
+ * integrated (and the log line of that master entry, as an anchor), and how far the replica's own
+ * log went (its generation and last seq) when the state was last committed. {@code open} trusts
+ * the file only when these still match the logs; anything else (a crash between a log write and
+ * the state commit, files restored from a backup, a squash slept through) means a rebuild.
+ *
+ * <p>The marks live in {@code journal.db}, the state in {@code state.db}, and SQLite commits the
+ * two files separately. A counter, written in both on every commit (in {@code journal.db} and as
+ * {@code state.db}'s {@code PRAGMA application_id}), tells a pair that committed together from a
+ * pair torn apart by a crash.
+ */
+record StateMarks(String replica, long head, String anchor, long logGeneration, long logLastSeq) {
+  private static final String TABLE =
+      "CREATE TABLE IF NOT EXISTS sqlgit._sqlgit_marks(id INTEGER PRIMARY KEY CHECK (id = 1),"
+          + " counter INTEGER NOT NULL, replica TEXT NOT NULL, head INTEGER NOT NULL, anchor TEXT NOT NULL,"
+          + " log_generation INTEGER NOT NULL, log_last_seq INTEGER NOT NULL)";
+
+  StateMarks(String replica, long head, String anchor, Optional<LogMeta> log) {
+    this(replica, head, anchor, log.map(LogMeta::generation).orElse(0L), log.map(LogMeta::lastSeq).orElse(0L));
+  }
+
+  /** Whether the replica's own log is still exactly as these marks saw it. */
+  boolean sameLog(Optional<LogMeta> log) {
+    return log.map(m -> m.generation() == logGeneration && m.lastSeq() == logLastSeq).orElse(logLastSeq == 0);
+  }
+
+  /** The marks of {@code state}, or empty when it has none or its two files disagree. */
+  static Optional<StateMarks> read(StateDb state) {
+    state.db().internalExec(TABLE);
+    List<Row> rows = state.db().internalQuery("SELECT * FROM sqlgit._sqlgit_marks WHERE id = 1");
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    Row r = rows.get(0);
+    long applicationId = state.db().scalar("PRAGMA main.application_id");
+    if (r.getLong("counter").intValue() != (int) applicationId) {
+      return Optional.empty(); // a crash let one file commit without the other
+    }
+    return Optional.of(new StateMarks(r.getString("replica"), r.getLong("head"), r.getString("anchor"),
+        r.getLong("log_generation"), r.getLong("log_last_seq")));
+  }
+
+  /** Writes these marks; call it inside the transaction that changed the state they describe. */
+  void write(StateDb state) {
+    state.db().internalExec(TABLE);
+    long counter = state.db().scalar("SELECT coalesce(max(counter), 0) + 1 FROM sqlgit._sqlgit_marks");
+    state.db().internalExec("INSERT OR REPLACE INTO sqlgit._sqlgit_marks VALUES (1, ?, ?, ?, ?, ?, ?)",
+        counter, replica, head, anchor, logGeneration, logLastSeq);
+    state.db().internalExec("PRAGMA main.application_id = " + (int) counter);
+  }
+
+  /** Removes the marks: until marked again, the state is not trusted (a copy is in progress). */
+  static void invalidate(StateDb state) {
+    state.db().internalExec(TABLE);
+    state.db().internalExec("UPDATE sqlgit._sqlgit_marks SET replica = ''");
+  }
+}

@@ -2,7 +2,7 @@ package dev.sqlgit.crash;
 
 import dev.sqlgit.Peer;
 import dev.sqlgit.testing.FileSyncer;
-import dev.sqlgit.testing.Replicas;
+import dev.sqlgit.PeerOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,10 +21,22 @@ final class CrashCluster {
 
   private final Path base;
   private final FileSyncer net;
+  private final boolean persistent;
 
+  /** The cluster as the workload runs it: every replica keeps its state in {@code base/states/<id>}. */
   CrashCluster(Path base) {
+    this(base, true);
+  }
+
+  private CrashCluster(Path base, boolean persistent) {
     this.base = base;
     this.net = new FileSyncer(base, MASTER, IDS);
+    this.persistent = persistent;
+  }
+
+  /** The same files, opened without state files: every replica rebuilds from snapshot + logs. */
+  static CrashCluster rebuilding(Path base) {
+    return new CrashCluster(base, false);
   }
 
   /** The folder that holds every replica's root. */
@@ -54,7 +66,9 @@ final class CrashCluster {
   }
 
   Peer open(String id) {
-    return Replicas.open(net, id, CrashSchema.actions());
+    PeerOptions.Builder options =
+        PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId(MASTER).actions(CrashSchema.actions());
+    return Peer.open(persistent ? options.stateDir(base.resolve("states").resolve(id)).build() : options.build());
   }
 
   /** Opens every replica, master first. */

@@ -20,8 +20,9 @@ import java.util.stream.Stream;
  * Checks a killed cluster as it lies on disk, before anything repairs it: (b) every acknowledged
  * item is in the files; (a) every replica reopens on its own root (torn tails cut, no
  * IntegrityException, no file-sync lag); (b) its state holds all of its author's acknowledged
- * items, in order, and at most one more (the submit in flight at the kill); (c) its state equals a
- * fresh rebuild of an independent copy of the crashed files.
+ * items, in order, and at most one more (the submit in flight at the kill); (c) its state (reopened
+ * from its state file, or rebuilt where the file no longer matches the logs) equals a fresh rebuild
+ * of an independent copy of the crashed files, without state files.
  */
 final class Recovery {
   private Recovery() {}
@@ -29,7 +30,7 @@ final class Recovery {
   /** Runs the checks and returns the reopened replicas, open (the caller closes them). */
   static Map<String, Peer> check(CrashCluster crashed, Path copyBase, Ledger ledger) {
     copyTree(crashed.base(), copyBase);
-    CrashCluster copy = new CrashCluster(copyBase);
+    CrashCluster copy = CrashCluster.rebuilding(copyBase);
     for (String id : CrashCluster.IDS) {
       Set<Long> onDisk = DiskItems.of(copy.rootOf(id), id);
       List<Long> missing =

@@ -2,6 +2,7 @@ package dev.sqlgit.internal.engine;
 
 import dev.sqlgit.internal.log.ClusterLayout;
 import dev.sqlgit.internal.log.JsonLine;
+import dev.sqlgit.internal.log.LogCodec;
 import dev.sqlgit.internal.log.MasterLog;
 import dev.sqlgit.internal.log.MasterLogEntry;
 import dev.sqlgit.internal.log.PeerLog;
@@ -96,6 +97,34 @@ public abstract class ClusterStorage implements AutoCloseable {
 
   MasterLog readMasterLog(String masterId) {
     return MasterLog.parse(lines(masterId), describe(masterId));
+  }
+
+  /**
+   * The master log after the line of action {@code seq}, which must read exactly {@code anchor}:
+   * only the lines after it are parsed, the others are merely compared (a long history costs a
+   * scan, not a parse). Empty when no line reads {@code anchor} (a squash trimmed it, or the log
+   * is not the one the anchor came from).
+   */
+  Optional<MasterLog> readMasterLogAfter(String masterId, long seq, String anchor) {
+    long marker = 0;
+    boolean found = false;
+    List<JsonLine> tail = new ArrayList<>();
+    try (Stream<LogRecord> records = logs.loadAll(masterId)) {
+      for (LogRecord r : (Iterable<LogRecord>) records::iterator) {
+        if (found) {
+          tail.add(new JsonLine(Math.toIntExact(r.seq()), r.data()));
+        } else if (r.data().equals(anchor)) {
+          found = true;
+        } else if (r.seq() == 1
+            && LogCodec.decodeMaster(describe(masterId), new JsonLine(1, r.data())) instanceof MasterLogEntry.Snapshot s) {
+          marker = s.masterSeq();
+        }
+      }
+    }
+    if (!found) {
+      return Optional.empty();
+    }
+    return Optional.of(MasterLog.parseTail(marker, seq, tail, describe(masterId)));
   }
 
   List<PeerLogEntry> readPeerLog(String peer) {

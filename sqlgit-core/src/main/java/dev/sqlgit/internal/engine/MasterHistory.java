@@ -25,6 +25,13 @@ final class MasterHistory {
   /** Loads {@link #snapshotImage} on first need (the fast path never needs it); null once loaded. */
   private java.util.function.Supplier<byte[]> snapshotLoader;
   private long snapshotHead;
+  /**
+   * The actions listed are those after this seq: the snapshot head for a complete history, or a
+   * later seq for a tail (what a peer that already integrated up to it needs for the fast path).
+   */
+  private long knownFrom;
+  /** The log line of action {@link #knownFrom} in a tail; null in a complete history. */
+  private final String knownFromLine;
   private final List<MasterAction> log = new ArrayList<>();
   private final Map<Long, Set<RowKey>> writes = new HashMap<>();
   private final Map<String, Set<Long>> incorporated = new HashMap<>();
@@ -42,14 +49,53 @@ final class MasterHistory {
       java.util.function.Supplier<byte[]> snapshotLoader,
       long snapshotHead,
       List<MasterAction> after) {
+    this(actions, snapshotLoader, snapshotHead, snapshotHead, null, after);
+  }
+
+  private MasterHistory(
+      ActionCatalog actions,
+      java.util.function.Supplier<byte[]> snapshotLoader,
+      long snapshotHead,
+      long knownFrom,
+      String knownFromLine,
+      List<MasterAction> after) {
     this.actions = actions;
     this.snapshotLoader = snapshotLoader;
     this.snapshotHead = snapshotHead;
+    this.knownFrom = knownFrom;
+    this.knownFromLine = knownFromLine;
     for (MasterAction a : after) {
-      if (a.seq() > snapshotHead) {
+      if (a.seq() > knownFrom) {
         add(a);
       }
     }
+  }
+
+  /**
+   * The tail of a history after action {@code from} (whose log line is {@code fromLine}): enough for
+   * the fast path of a peer that integrated up to {@code from}, which never looks further back.
+   * States cannot be rebuilt from it; asking for anything before {@code from} is an error.
+   */
+  static MasterHistory tail(
+      ActionCatalog actions, long snapshotHead, long from, String fromLine, List<MasterAction> after) {
+    java.util.function.Supplier<byte[]> none = () -> {
+      throw new IllegalStateException("a history tail cannot rebuild states");
+    };
+    return new MasterHistory(actions, none, snapshotHead, from, fromLine, after);
+  }
+
+  /** Whether this is a {@link #tail} (whose actions start after {@link #knownFrom()}). */
+  boolean isTail() {
+    return knownFromLine != null;
+  }
+
+  long knownFrom() {
+    return knownFrom;
+  }
+
+  /** The log line of action {@link #knownFrom()} in a tail. */
+  String knownFromLine() {
+    return knownFromLine;
   }
 
   long snapshotHead() {
@@ -59,7 +105,7 @@ final class MasterHistory {
 
   /** The newest master seq (the snapshot head when no action follows it). */
   long head() {
-    return log.isEmpty() ? snapshotHead : log.get(log.size() - 1).seq();
+    return log.isEmpty() ? knownFrom : log.get(log.size() - 1).seq();
   }
 
   /** The actions above the snapshot, in seq order (a read-only view). */
@@ -69,11 +115,17 @@ final class MasterHistory {
 
   /** The actions with seq above {@code seq}, in order (a read-only view; seqs have no gaps). */
   List<MasterAction> actionsAfter(long seq) {
-    int from = (int) Math.max(0, Math.min(log.size(), seq - snapshotHead));
+    if (seq < knownFrom && isTail()) {
+      throw new IllegalStateException("actions after " + seq + " asked of a history tail after " + knownFrom);
+    }
+    int from = (int) Math.max(0, Math.min(log.size(), seq - knownFrom));
     return java.util.Collections.unmodifiableList(log.subList(from, log.size()));
   }
 
-  /** Whether the master log (above the snapshot) holds an action authored as {@code (peer, seq)}. */
+  /**
+   * Whether the master log (above the snapshot; in a tail, after its start) holds an action
+   * authored as {@code (peer, seq)}.
+   */
   boolean isIncorporated(String peer, long seq) {
     return incorporated.getOrDefault(peer, Set.of()).contains(seq);
   }
@@ -145,6 +197,9 @@ final class MasterHistory {
    * An own action that no longer applies without the interleaved suffix is left out of the context.
    */
   StateDb stateAt(long seq, String ownPeer) {
+    if (isTail()) {
+      throw new IllegalStateException("a history tail cannot rebuild the state at " + seq);
+    }
     if (seq < snapshotHead) {
       throw new IllegalStateException("state at " + seq + " is inside the snapshot (head " + snapshotHead + ")");
     }
@@ -193,6 +248,7 @@ final class MasterHistory {
     snapshotImage = image;
     snapshotLoader = null;
     snapshotHead = head;
+    knownFrom = head;
     log.removeIf(a -> a.seq() <= head);
     writes.keySet().removeIf(s -> s <= head);
     incorporated.clear();

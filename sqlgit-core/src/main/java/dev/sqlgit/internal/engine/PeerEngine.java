@@ -93,7 +93,31 @@ public final class PeerEngine implements Engine {
     }
     cluster.ensureLog(peerId);
     List<PeerLogEntry> entries = cluster.readPeerLog(peerId);
-    MasterHistory history = readHistory(cluster, masterId, actions);
+    StateDb file = stateDir == null ? null : StateDb.openFile(stateDir, actions, peerId);
+    try {
+      return open(cluster, peerId, masterId, actions, referenceOnly, entries, file);
+    } catch (RuntimeException | Error e) {
+      if (file != null) {
+        file.close();
+      }
+      throw e;
+    }
+  }
+
+  private static PeerEngine open(
+      ClusterStorage cluster,
+      String peerId,
+      String masterId,
+      ActionCatalog actions,
+      boolean referenceOnly,
+      List<PeerLogEntry> entries,
+      StateDb file) {
+    // A state file that may still be good needs only the master log after the head it integrated.
+    MasterHistory history = Optional.ofNullable(file)
+        .flatMap(StateMarks::read)
+        .filter(m -> m.replica().equals(peerId))
+        .flatMap(m -> readHistoryAfter(cluster, masterId, actions, m.head(), m.anchor()))
+        .orElseGet(() -> readHistory(cluster, masterId, actions));
 
     List<PeerAction> own = new ArrayList<>();
     PeerLogEntry.MasterAck lastAck = null;
@@ -120,8 +144,9 @@ public final class PeerEngine implements Engine {
     if (own.isEmpty()) {
       integrated = history.head(); // nothing pending: catch up with what is on disk
     }
-    Opening opening = new Opening(cluster, peerId, history, own, integrated, maxSeq + 1);
-    StateDb initial = stateDir == null ? opening.rebuild() : opening.fromStateFile(StateDb.openFile(stateDir, actions, peerId));
+    Opening opening = new Opening(cluster, peerId, history, own, integrated, maxSeq + 1,
+        () -> readHistory(cluster, masterId, actions));
+    StateDb initial = file == null ? opening.rebuild() : opening.fromStateFile(file);
     PeerEngine engine = new PeerEngine(cluster, peerId, masterId, actions, initial, referenceOnly);
     engine.own = own;
     engine.pendingTables.putAll(opening.pendingTables);
@@ -142,9 +167,13 @@ public final class PeerEngine implements Engine {
     final long integrated;
     final long nextSeq;
     final Map<Long, Set<String>> pendingTables = new HashMap<>();
+    /** The complete history, for a rebuild when {@link #history} is only a tail. */
+    final java.util.function.Supplier<MasterHistory> complete;
     boolean rebuilt = true;
 
-    Opening(ClusterStorage cluster, String peerId, MasterHistory history, List<PeerAction> own, long integrated, long nextSeq) {
+    Opening(ClusterStorage cluster, String peerId, MasterHistory history, List<PeerAction> own, long integrated,
+        long nextSeq, java.util.function.Supplier<MasterHistory> complete) {
+      this.complete = complete;
       this.cluster = cluster;
       this.peerId = peerId;
       this.history = history;
@@ -155,10 +184,11 @@ public final class PeerEngine implements Engine {
 
     /** The reference path: the master state at the integrated head, plus the pending actions. */
     StateDb rebuild() {
-      StateDb state = history.stateAt(Math.max(integrated, history.snapshotHead()), null);
+      MasterHistory all = history.isTail() ? complete.get() : history;
+      StateDb state = all.stateAt(Math.max(integrated, all.snapshotHead()), null);
       try {
         for (PeerAction a : own) {
-          pendingTables.put(a.seq(), replayPending(state, a, history.snapshotHead(), cluster.describe(peerId)));
+          pendingTables.put(a.seq(), replayPending(state, a, all.snapshotHead(), cluster.describe(peerId)));
         }
         return state;
       } catch (RuntimeException e) {
@@ -172,7 +202,7 @@ public final class PeerEngine implements Engine {
      * when nothing is pending), else rebuilt on the reference path and copied into it.
      */
     StateDb fromStateFile(StateDb file) {
-      try {
+      {
         Optional<StateMarks> marks = StateMarks.read(file).filter(this::trusts);
         if (marks.isPresent() && catchUp(file, marks.get().head())) {
           rebuilt = false;
@@ -187,9 +217,6 @@ public final class PeerEngine implements Engine {
         }
         file.inTransaction(() -> marks(integrated).write(file));
         return file;
-      } catch (RuntimeException e) {
-        file.close();
-        throw e;
       }
     }
 
@@ -223,6 +250,9 @@ public final class PeerEngine implements Engine {
 
   /** The log line of master entry {@code head}: what the state file's marks anchor to. */
   static String anchorOf(MasterHistory history, long head) {
+    if (history.isTail() && head == history.knownFrom()) {
+      return history.knownFromLine();
+    }
     if (head <= history.snapshotHead()) {
       return "";
     }
@@ -269,6 +299,40 @@ public final class PeerEngine implements Engine {
     return new MasterHistory(actions, image, snapshotHead, masterLog.actions());
   }
 
+  /**
+   * The tail of the master history after {@code seq}, whose log line is {@code anchor}: only the
+   * lines after it are parsed. Empty when the log no longer holds that line or a snapshot has
+   * passed it: then only the whole history will do.
+   */
+  static Optional<MasterHistory> readHistoryAfter(
+      ClusterStorage cluster, String masterId, ActionCatalog actions, long seq, String anchor) {
+    if (anchor.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<MasterLog> tail = cluster.readMasterLogAfter(masterId, seq, anchor);
+    if (tail.isEmpty()) {
+      return Optional.empty();
+    }
+    long snapshotHead = cluster.snapshotHead();
+    if (tail.get().snapshotMarker() > snapshotHead) {
+      throw new FileSyncLagException(snapshotHead, tail.get().snapshotMarker());
+    }
+    if (snapshotHead > seq) {
+      return Optional.empty();
+    }
+    return Optional.of(MasterHistory.tail(actions, snapshotHead, seq, anchor, tail.get().actions()));
+  }
+
+  /**
+   * What a sync reads: the tail after the integrated head when the fast path can do with it (every
+   * pending action was written on that head or later), else the whole history.
+   */
+  private MasterHistory historyForSync() {
+    boolean tailWillDo = !referenceOnly && own.stream().allMatch(a -> a.baseMasterSeq() >= integratedHead);
+    return (tailWillDo ? readHistoryAfter(cluster, masterId, actions, integratedHead, anchor) : Optional.<MasterHistory>empty())
+        .orElseGet(() -> readHistory(cluster, masterId, actions));
+  }
+
   @Override
   public List<RuntimeException> submitAll(List<Submission> batch) {
     List<RuntimeException> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
@@ -312,19 +376,24 @@ public final class PeerEngine implements Engine {
 
   @Override
   public SyncReport sync(Resolver resolver) {
-    MasterHistory history = readHistory(cluster, masterId, actions);
-    if (history.head() < integratedHead) {
-      throw new MasterLogBehindException(history.head(), integratedHead);
+    MasterHistory read = historyForSync();
+    if (read.head() < integratedHead) {
+      throw new MasterLogBehindException(read.head(), integratedHead);
     }
-    if (history.head() == integratedHead && ackedIntegratedHead) {
+    if (read.head() == integratedHead && ackedIntegratedHead) {
       return SyncReport.NOTHING; // nothing new from the master, and no own action is pending
     }
     if (!referenceOnly) {
       SyncReport[] fast = new SyncReport[1];
-      state.write(() -> fast[0] = rebaseInPlace(history));
+      state.write(() -> fast[0] = rebaseInPlace(read));
       if (fast[0] != null) {
         return fast[0];
       }
+    }
+    // The reference path needs the whole history.
+    MasterHistory history = read.isTail() ? readHistory(cluster, masterId, actions) : read;
+    if (history.head() < integratedHead) {
+      throw new MasterLogBehindException(history.head(), integratedHead);
     }
     Rebase.Result result = new Rebase(peerId, history, resolver, nextSeq).run(own);
     try {

@@ -29,10 +29,21 @@ public record MasterLog(long snapshotMarker, List<MasterLogEntry> entries, List<
 
   /** Parses and validates the complete lines of a master log; {@code where} names it in errors. */
   public static MasterLog parse(List<JsonLine> lines, String where) {
-    long marker = 0;
+    return parse(0, 0, true, lines, where);
+  }
+
+  /**
+   * Parses the lines of a master log that follow the line of action {@code previous}, in a log
+   * squashed to {@code marker}: the tail a reader that already knows the rest reads.
+   */
+  public static MasterLog parseTail(long marker, long previous, List<JsonLine> lines, String where) {
+    return parse(marker, previous, false, lines, where);
+  }
+
+  private static MasterLog parse(long marker, long previous, boolean fromStart, List<JsonLine> lines, String where) {
     List<MasterLogEntry> entries = new ArrayList<>();
     List<MasterAction> actions = new ArrayList<>();
-    boolean first = true;
+    boolean first = fromStart;
     for (JsonLine line : lines) {
       MasterLogEntry entry = LogCodec.decodeMaster(where, line);
       if (entry instanceof MasterLogEntry.Snapshot) {
@@ -43,7 +54,7 @@ public record MasterLog(long snapshotMarker, List<MasterLogEntry> entries, List<
         marker = ((MasterLogEntry.Snapshot) entry).masterSeq();
       } else if (entry instanceof MasterLogEntry.Action) {
         MasterAction a = ((MasterLogEntry.Action) entry).action();
-        long expected = actions.isEmpty() ? marker + 1 : actions.get(actions.size() - 1).seq() + 1;
+        long expected = actions.isEmpty() ? Math.max(marker, previous) + 1 : actions.get(actions.size() - 1).seq() + 1;
         if (a.seq() != expected) {
           throw new IntegrityException(
               LogCodec.where(where, line) + ": master seq " + a.seq() + " where " + expected + " was expected");

@@ -43,9 +43,31 @@ final class Incorporation {
     for (String peer : peers) {
       logs.put(peer, master.cluster().readPeerLog(peer));
     }
+    history.ensureFrom(oldestBase(logs));
     refuseNewerSchemas(logs);
     logs.forEach(this::incorporate);
     return new Counts(applied, skipped, forced);
+  }
+
+  /**
+   * The oldest base among the actions this round looks at: an action is incorporated, if at all,
+   * after its base, and is checked against what follows it, so the history must reach back there.
+   * Actions below the snapshot are skipped unseen (unless too new to skip).
+   */
+  private long oldestBase(Map<String, List<PeerLogEntry>> logs) {
+    long oldest = Long.MAX_VALUE;
+    int known = actions.migrations().size();
+    for (List<PeerLogEntry> log : logs.values()) {
+      for (PeerLogEntry e : log) {
+        if (e instanceof PeerLogEntry.Action action) {
+          PeerAction a = action.action();
+          if (a.baseMasterSeq() >= history.snapshotHead() || a.schema() > known) {
+            oldest = Math.min(oldest, a.baseMasterSeq());
+          }
+        }
+      }
+    }
+    return oldest;
   }
 
   /** An entry from newer code stops the whole sync before anything changes (upgrade the master). */

@@ -9,6 +9,7 @@ import dev.sqlgit.Resolver;
 import dev.sqlgit.Source;
 import dev.sqlgit.SyncReport;
 import dev.sqlgit.UnknownActionException;
+import dev.sqlgit.internal.log.LogCodec;
 import dev.sqlgit.internal.log.MasterLog;
 import dev.sqlgit.internal.log.MasterLogEntry;
 import dev.sqlgit.internal.sqlite.Footprint;
@@ -19,6 +20,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
@@ -37,8 +39,6 @@ public final class MasterEngine implements Engine {
   private final ActionCatalog actions;
   private final MasterHistory history;
   private final StateHolder state;
-  /** Every line of the master log, in order, for the rewrite at squash time. */
-  private final List<MasterLogEntry> entries;
   /** The newest ack recorded per peer. */
   private final Map<String, Long> acks = new HashMap<>();
   private final ChangedTables changed = new ChangedTables();
@@ -52,7 +52,7 @@ public final class MasterEngine implements Engine {
       ActionCatalog actions,
       MasterHistory history,
       StateDb initial,
-      List<MasterLogEntry> entries,
+      Map<String, Long> acks,
       boolean referenceOnly) {
     this.referenceOnly = referenceOnly;
     this.cluster = cluster;
@@ -60,13 +60,17 @@ public final class MasterEngine implements Engine {
     this.actions = actions;
     this.history = history;
     this.state = new StateHolder(initial);
-    this.entries = new ArrayList<>(entries);
-    for (MasterLogEntry e : entries) {
-      if (e instanceof MasterLogEntry.PeerAck) {
-        MasterLogEntry.PeerAck ack = (MasterLogEntry.PeerAck) e;
+    this.acks.putAll(acks);
+  }
+
+  private static Map<String, Long> acksIn(MasterLog log) {
+    Map<String, Long> acks = new HashMap<>();
+    for (MasterLogEntry e : log.entries()) {
+      if (e instanceof MasterLogEntry.PeerAck ack) {
         acks.merge(ack.peer(), ack.masterSeq(), Math::max);
       }
     }
+    return acks;
   }
 
   public static MasterEngine open(ClusterStorage cluster, String masterId, ActionCatalog actions) {
@@ -86,7 +90,47 @@ public final class MasterEngine implements Engine {
       LOG.warn("{}: removed a torn last line ({} bytes) left by a crash mid-append", cluster.describe(masterId), torn);
     }
     cluster.ensureLog(masterId);
-    MasterLog log = cluster.readMasterLog(masterId);
+    if (stateDir == null) {
+      MasterLog log = cluster.readMasterLog(masterId);
+      MasterHistory history = completeHistory(cluster, masterId, actions, log);
+      return new MasterEngine(
+          cluster, masterId, actions, history, rebuild(cluster, masterId, history), acksIn(log), referenceOnly);
+    }
+    StateDb file = StateDb.openFile(stateDir, actions, masterId);
+    try {
+      Optional<StateMarks> marks = StateMarks.read(file)
+          .filter(m -> m.replica().equals(masterId) && m.sameLog(cluster.meta(masterId)));
+      Optional<MasterHistory> tail = referenceOnly ? Optional.empty() : marks.flatMap(m -> tailAt(cluster, masterId, actions, m));
+      if (tail.isPresent()) {
+        // The file holds exactly what the log says: read nothing before its head.
+        tail.get().recordedWritesIn(seq -> file.journal().writesOf(seq));
+        MasterEngine engine = new MasterEngine(cluster, masterId, actions, tail.get(), file, marks.get().acks(), referenceOnly);
+        engine.rebuiltOnOpen = false;
+        return engine;
+      }
+      MasterLog log = cluster.readMasterLog(masterId);
+      MasterHistory history = completeHistory(cluster, masterId, actions, log);
+      history.recordedWritesIn(seq -> file.journal().writesOf(seq));
+      boolean trusted = marks.filter(m -> m.head() == history.head()).isPresent();
+      if (!trusted) {
+        LOG.info("{}: its state file does not match the master log; rebuilding it", cluster.describe(masterId));
+        try (StateDb rebuilt = rebuild(cluster, masterId, history)) {
+          file.adopt(rebuilt);
+        }
+        Map<String, Long> acks = acksIn(log);
+        file.inTransaction(() -> marks(cluster, masterId, history, acks).write(file));
+      }
+      MasterEngine engine = new MasterEngine(cluster, masterId, actions, history, file, acksIn(log), referenceOnly);
+      engine.rebuiltOnOpen = !trusted;
+      return engine;
+    } catch (RuntimeException e) {
+      file.close();
+      throw e;
+    }
+  }
+
+  /** Snapshot + master log as a complete history, checked to belong together. */
+  private static MasterHistory completeHistory(ClusterStorage cluster, String masterId, ActionCatalog actions, MasterLog log) {
     long snapshotHead = cluster.snapshotHead();
     if (log.snapshotMarker() > snapshotHead) {
       throw new IntegrityException(
@@ -98,36 +142,27 @@ public final class MasterEngine implements Engine {
           cluster.describe(masterId) + " ends at seq " + log.head() + ", behind the snapshot at " + snapshotHead);
     }
     // A crash between writing the snapshot and trimming the log leaves actions the snapshot covers.
-    MasterHistory history =
-        new MasterHistory(
-            actions,
-            () -> SnapshotImage.stateOf(cluster.readSnapshot().orElse(null), actions.migrations()),
-            snapshotHead,
-            log.actions());
-    if (stateDir == null) {
-      return new MasterEngine(cluster, masterId, actions, history, rebuild(cluster, masterId, history), log.entries(), referenceOnly);
+    return new MasterHistory(
+        actions,
+        () -> SnapshotImage.stateOf(cluster.readSnapshot().orElse(null), actions.migrations()),
+        snapshotHead,
+        log.actions());
+  }
+
+  /**
+   * The history after the head a trusted state file holds, when the log still ends with that head's
+   * line (only acks after it) and the snapshot is not past it; empty when the whole must be read.
+   */
+  private static Optional<MasterHistory> tailAt(
+      ClusterStorage cluster, String masterId, ActionCatalog actions, StateMarks marks) {
+    Optional<MasterLog> after = cluster.readMasterLogAfter(masterId, marks.head(), marks.anchor());
+    long snapshotHead = cluster.snapshotHead();
+    if (marks.anchor().isEmpty() || after.isEmpty() || !after.get().actions().isEmpty()
+        || after.get().snapshotMarker() > snapshotHead || snapshotHead > marks.head()) {
+      return Optional.empty();
     }
-    StateDb file = StateDb.openFile(stateDir, actions, masterId);
-    boolean trusted;
-    try {
-      history.recordedWritesIn(seq -> file.journal().writesOf(seq));
-      trusted = StateMarks.read(file)
-          .filter(m -> m.replica().equals(masterId) && m.sameLog(cluster.meta(masterId)) && m.head() == history.head())
-          .isPresent();
-      if (!trusted) {
-        LOG.info("{}: its state file does not match the master log; rebuilding it", cluster.describe(masterId));
-        try (StateDb rebuilt = rebuild(cluster, masterId, history)) {
-          file.adopt(rebuilt);
-        }
-        file.inTransaction(() -> marks(cluster, masterId, history.head()).write(file));
-      }
-    } catch (RuntimeException e) {
-      file.close();
-      throw e;
-    }
-    MasterEngine engine = new MasterEngine(cluster, masterId, actions, history, file, log.entries(), referenceOnly);
-    engine.rebuiltOnOpen = !trusted;
-    return engine;
+    return Optional.of(MasterHistory.tail(actions, snapshotHead, marks.head(), marks.anchor(), List.of(),
+        () -> completeHistory(cluster, masterId, actions, cluster.readMasterLog(masterId))));
   }
 
   /** The reference path: the snapshot plus every action after it, each journaled. */
@@ -149,15 +184,22 @@ public final class MasterEngine implements Engine {
     }
   }
 
-  private static StateMarks marks(ClusterStorage cluster, String masterId, long head) {
-    return new StateMarks(masterId, head, "", cluster.meta(masterId));
+  private static StateMarks marks(ClusterStorage cluster, String masterId, MasterHistory history, Map<String, Long> acks) {
+    return new StateMarks(masterId, history.head(), history.lineOf(history.head()), cluster.meta(masterId), acks);
   }
 
-  /** Records in a state file what it now holds; call inside the transaction that changed it. */
-  private void mark(StateDb s, long head) {
+  /**
+   * Records in a state file what it now holds, up to master action {@code head} whose log line is
+   * {@code line}; call inside the transaction that changed it.
+   */
+  private void mark(StateDb s, long head, String line) {
     if (s.persistent()) {
-      marks(cluster, masterId, head).write(s);
+      new StateMarks(masterId, head, line, cluster.meta(masterId), acks).write(s);
     }
+  }
+
+  private void mark(StateDb s) {
+    mark(s, history.head(), history.lineOf(history.head()));
   }
 
   @Override
@@ -190,12 +232,12 @@ public final class MasterEngine implements Engine {
                   if (!accepted.isEmpty()) {
                     cluster.appendAllMaster(
                         masterId, accepted.stream().map(a -> (MasterLogEntry) new MasterLogEntry.Action(a)).toList());
-                    mark(current, accepted.get(accepted.size() - 1).seq());
+                    MasterAction last = accepted.get(accepted.size() - 1);
+                    mark(current, last.seq(), LogCodec.encode(new MasterLogEntry.Action(last)));
                   }
                 }));
     for (int i = 0; i < accepted.size(); i++) {
       history.append(accepted.get(i), footprints.get(i).writes());
-      entries.add(new MasterLogEntry.Action(accepted.get(i)));
       changed.add(footprints.get(i).writtenTables());
     }
     return results;
@@ -212,10 +254,9 @@ public final class MasterEngine implements Engine {
                 () -> {
                   footprint[0] = current.applyJournaled(action);
                   cluster.append(masterId, entry);
-                  mark(current, action.seq());
+                  mark(current, action.seq(), LogCodec.encode(entry));
                 }));
     history.append(action, footprint[0].writes());
-    entries.add(entry);
     changed.add(footprint[0].writtenTables());
   }
 
@@ -260,10 +301,9 @@ public final class MasterEngine implements Engine {
     }
     MasterLogEntry.PeerAck ack = new MasterLogEntry.PeerAck(peer, masterSeq);
     cluster.append(masterId, ack);
-    StateDb current = state.current();
-    current.inTransaction(() -> mark(current, history.head()));
-    entries.add(ack);
     acks.put(peer, masterSeq);
+    StateDb current = state.current();
+    current.inTransaction(() -> mark(current));
   }
 
   /**
@@ -290,7 +330,7 @@ public final class MasterEngine implements Engine {
     cluster.writeSnapshot(SnapshotImage.withHead(atMin, min));
     List<MasterLogEntry> trimmed = new ArrayList<>();
     trimmed.add(new MasterLogEntry.Snapshot(min));
-    for (MasterLogEntry e : entries) {
+    for (MasterLogEntry e : cluster.readMasterLog(masterId).entries()) { // a squash may read it all
       if (e instanceof MasterLogEntry.Action && ((MasterLogEntry.Action) e).action().seq() > min
           || e instanceof MasterLogEntry.PeerAck && ((MasterLogEntry.PeerAck) e).masterSeq() > min) {
         trimmed.add(e);
@@ -301,10 +341,8 @@ public final class MasterEngine implements Engine {
     long squashed = min;
     current.inTransaction(() -> {
       current.journal().forgetUpTo(squashed); // no base below the snapshot is ever checked
-      mark(current, history.head());
+      mark(current);
     });
-    entries.clear();
-    entries.addAll(trimmed);
     history.squashTo(min, atMin);
     return OptionalLong.of(min);
   }

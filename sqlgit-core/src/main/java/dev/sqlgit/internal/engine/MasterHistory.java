@@ -31,7 +31,9 @@ final class MasterHistory {
    */
   private long knownFrom;
   /** The log line of action {@link #knownFrom} in a tail; null in a complete history. */
-  private final String knownFromLine;
+  private String knownFromLine;
+  /** Reads the complete history, for a tail asked about what lies before it; null once complete. */
+  private java.util.function.Supplier<MasterHistory> completer;
   private final List<MasterAction> log = new ArrayList<>();
   private final Map<Long, Set<RowKey>> writes = new HashMap<>();
   private final Map<String, Set<Long>> incorporated = new HashMap<>();
@@ -73,29 +75,98 @@ final class MasterHistory {
 
   /**
    * The tail of a history after action {@code from} (whose log line is {@code fromLine}): enough for
-   * the fast path of a peer that integrated up to {@code from}, which never looks further back.
-   * States cannot be rebuilt from it; asking for anything before {@code from} is an error.
+   * the fast path, which looks back only as far as the oldest base it checks. Anything older (a
+   * rebuilt state, actions before {@code from}) first reads the whole history through {@code
+   * complete}, once; {@link #isIncorporated} answers for the tail only, so callers {@link
+   * #ensureFrom} the base of the actions they ask about (an action is incorporated after its base).
    */
   static MasterHistory tail(
-      ActionCatalog actions, long snapshotHead, long from, String fromLine, List<MasterAction> after) {
+      ActionCatalog actions,
+      long snapshotHead,
+      long from,
+      String fromLine,
+      List<MasterAction> after,
+      java.util.function.Supplier<MasterHistory> complete) {
     java.util.function.Supplier<byte[]> none = () -> {
-      throw new IllegalStateException("a history tail cannot rebuild states");
+      throw new IllegalStateException("a history tail has no snapshot");
     };
-    return new MasterHistory(actions, none, snapshotHead, from, fromLine, after);
+    MasterHistory tail = new MasterHistory(actions, none, snapshotHead, from, fromLine, after);
+    tail.completer = complete;
+    return tail;
+  }
+
+  private static List<String> lines(List<MasterAction> actions) {
+    List<String> out = new ArrayList<>(actions.size());
+    for (MasterAction a : actions) {
+      out.add(dev.sqlgit.internal.log.LogCodec.encode(new dev.sqlgit.internal.log.MasterLogEntry.Action(a)));
+    }
+    return out;
   }
 
   /** Whether this is a {@link #tail} (whose actions start after {@link #knownFrom()}). */
   boolean isTail() {
-    return knownFromLine != null;
+    return completer != null;
+  }
+
+  /** Makes sure the actions after {@code seq} are known, reading the whole history if need be. */
+  void ensureFrom(long seq) {
+    if (isTail() && seq < knownFrom) {
+      complete();
+    }
+  }
+
+  /**
+   * Turns a tail into the complete history, up to the same head. The complete read must agree with
+   * the tail; a log squashed past the tail's start meanwhile is a transient file-sync state.
+   */
+  void complete() {
+    if (!isTail()) {
+      return;
+    }
+    MasterHistory all = completer.get();
+    if (all.snapshotHead() > knownFrom || all.head() < head()) {
+      throw new dev.sqlgit.FileSyncLagException(all.snapshotHead(), knownFrom);
+    }
+    List<MasterAction> upToHead = new ArrayList<>();
+    for (MasterAction a : all.actions()) {
+      if (a.seq() <= head()) {
+        upToHead.add(a);
+      }
+    }
+    // Compared as log lines: a number parsed back from JSON may be another node type than the one
+    // an action was submitted with, though it is the same value.
+    if (!lines(upToHead.subList(upToHead.size() - log.size(), upToHead.size())).equals(lines(log))) {
+      throw new IntegrityException("the master log changed under a running sync: its entries after seq "
+          + knownFrom + " read differently the second time");
+    }
+    snapshotLoader = all.snapshotLoader;
+    snapshotImage = all.snapshotImage;
+    snapshotHead = all.snapshotHead();
+    knownFrom = snapshotHead;
+    knownFromLine = null;
+    completer = null;
+    log.clear();
+    incorporated.clear();
+    upToHead.forEach(this::add);
+    all.writes.forEach(writes::putIfAbsent);
   }
 
   long knownFrom() {
     return knownFrom;
   }
 
-  /** The log line of action {@link #knownFrom()} in a tail. */
-  String knownFromLine() {
-    return knownFromLine;
+  /**
+   * The log line of action {@code seq} (as this codec writes it), or "" when the snapshot holds
+   * it: what anchors a state file, or a later read of the log, to this history.
+   */
+  String lineOf(long seq) {
+    if (isTail() && seq == knownFrom) {
+      return knownFromLine;
+    }
+    if (seq <= snapshotHead) {
+      return "";
+    }
+    return dev.sqlgit.internal.log.LogCodec.encode(new dev.sqlgit.internal.log.MasterLogEntry.Action(actionsAfter(seq - 1).get(0)));
   }
 
   long snapshotHead() {
@@ -115,9 +186,7 @@ final class MasterHistory {
 
   /** The actions with seq above {@code seq}, in order (a read-only view; seqs have no gaps). */
   List<MasterAction> actionsAfter(long seq) {
-    if (seq < knownFrom && isTail()) {
-      throw new IllegalStateException("actions after " + seq + " asked of a history tail after " + knownFrom);
-    }
+    ensureFrom(seq);
     int from = (int) Math.max(0, Math.min(log.size(), seq - knownFrom));
     return java.util.Collections.unmodifiableList(log.subList(from, log.size()));
   }
@@ -197,9 +266,7 @@ final class MasterHistory {
    * An own action that no longer applies without the interleaved suffix is left out of the context.
    */
   StateDb stateAt(long seq, String ownPeer) {
-    if (isTail()) {
-      throw new IllegalStateException("a history tail cannot rebuild the state at " + seq);
-    }
+    complete();
     if (seq < snapshotHead) {
       throw new IllegalStateException("state at " + seq + " is inside the snapshot (head " + snapshotHead + ")");
     }

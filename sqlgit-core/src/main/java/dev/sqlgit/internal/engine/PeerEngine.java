@@ -244,19 +244,13 @@ public final class PeerEngine implements Engine {
     }
 
     private StateMarks marks(long head) {
-      return new StateMarks(peerId, head, anchorOf(history, head), cluster.meta(peerId));
+      return new StateMarks(peerId, head, anchorOf(history, head), cluster.meta(peerId), Map.of());
     }
   }
 
   /** The log line of master entry {@code head}: what the state file's marks anchor to. */
   static String anchorOf(MasterHistory history, long head) {
-    if (history.isTail() && head == history.knownFrom()) {
-      return history.knownFromLine();
-    }
-    if (head <= history.snapshotHead()) {
-      return "";
-    }
-    return LogCodec.encode(new MasterLogEntry.Action(history.actionsAfter(head - 1).get(0)));
+    return history.lineOf(head);
   }
 
   /**
@@ -320,7 +314,8 @@ public final class PeerEngine implements Engine {
     if (snapshotHead > seq) {
       return Optional.empty();
     }
-    return Optional.of(MasterHistory.tail(actions, snapshotHead, seq, anchor, tail.get().actions()));
+    return Optional.of(MasterHistory.tail(
+        actions, snapshotHead, seq, anchor, tail.get().actions(), () -> readHistory(cluster, masterId, actions)));
   }
 
   /**
@@ -464,7 +459,7 @@ public final class PeerEngine implements Engine {
   /** Records in a state file what it now holds; call inside the transaction that changed it. */
   private void mark(StateDb s, long head, String headAnchor) {
     if (s.persistent()) {
-      new StateMarks(peerId, head, headAnchor, cluster.meta(peerId)).write(s);
+      new StateMarks(peerId, head, headAnchor, cluster.meta(peerId), Map.of()).write(s);
     }
   }
 

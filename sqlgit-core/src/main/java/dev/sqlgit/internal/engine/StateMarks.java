@@ -2,13 +2,19 @@ package dev.sqlgit.internal.engine;
 
 import dev.sqlgit.Row;
 import dev.sqlgit.log.LogMeta;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What a state file holds, in the engine's terms: whose state it is, the master head it
- * integrated (and the log line of that master entry, as an anchor), and how far the replica's own
- * log went (its generation and last seq) when the state was last committed. {@code open} trusts
+ * integrated (and the log line of that master entry, as an anchor), how far the replica's own log
+ * went (its generation and last seq) when the state was last committed, and on the master the
+ * acks it recorded. {@code open} trusts
  * the file only when these still match the logs; anything else (a crash between a log write and
  * the state commit, files restored from a backup, a squash slept through) means a rebuild.
  *
@@ -17,14 +23,22 @@ import java.util.Optional;
  * {@code state.db}'s {@code PRAGMA application_id}), tells a pair that committed together from a
  * pair torn apart by a crash.
  */
-record StateMarks(String replica, long head, String anchor, long logGeneration, long logLastSeq) {
+record StateMarks(
+    String replica, long head, String anchor, long logGeneration, long logLastSeq, Map<String, Long> acks) {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TABLE =
       "CREATE TABLE IF NOT EXISTS sqlgit._sqlgit_marks(id INTEGER PRIMARY KEY CHECK (id = 1),"
           + " counter INTEGER NOT NULL, replica TEXT NOT NULL, head INTEGER NOT NULL, anchor TEXT NOT NULL,"
-          + " log_generation INTEGER NOT NULL, log_last_seq INTEGER NOT NULL)";
+          + " log_generation INTEGER NOT NULL, log_last_seq INTEGER NOT NULL, acks TEXT NOT NULL)";
 
-  StateMarks(String replica, long head, String anchor, Optional<LogMeta> log) {
-    this(replica, head, anchor, log.map(LogMeta::generation).orElse(0L), log.map(LogMeta::lastSeq).orElse(0L));
+  /**
+   * @param anchor the log line of master entry {@code head} ("" when the snapshot holds it)
+   * @param log the replica's own log as the store describes it now
+   * @param acks the master's newest ack per peer (empty for a peer), so it need not read them back
+   */
+  StateMarks(String replica, long head, String anchor, Optional<LogMeta> log, Map<String, Long> acks) {
+    this(replica, head, anchor, log.map(LogMeta::generation).orElse(0L), log.map(LogMeta::lastSeq).orElse(0L),
+        Map.copyOf(acks));
   }
 
   /** Whether the replica's own log is still exactly as these marks saw it. */
@@ -44,16 +58,27 @@ record StateMarks(String replica, long head, String anchor, long logGeneration, 
     if (r.getLong("counter").intValue() != (int) applicationId) {
       return Optional.empty(); // a crash let one file commit without the other
     }
-    return Optional.of(new StateMarks(r.getString("replica"), r.getLong("head"), r.getString("anchor"),
-        r.getLong("log_generation"), r.getLong("log_last_seq")));
+    try {
+      Map<String, Long> acks = JSON.readValue(r.getString("acks"), new TypeReference<Map<String, Long>>() {});
+      return Optional.of(new StateMarks(r.getString("replica"), r.getLong("head"), r.getString("anchor"),
+          r.getLong("log_generation"), r.getLong("log_last_seq"), acks));
+    } catch (JsonProcessingException e) {
+      return Optional.empty(); // not ours to trust
+    }
   }
 
   /** Writes these marks; call it inside the transaction that changed the state they describe. */
   void write(StateDb state) {
     state.db().internalExec(TABLE);
     long counter = state.db().scalar("SELECT coalesce(max(counter), 0) + 1 FROM sqlgit._sqlgit_marks");
-    state.db().internalExec("INSERT OR REPLACE INTO sqlgit._sqlgit_marks VALUES (1, ?, ?, ?, ?, ?, ?)",
-        counter, replica, head, anchor, logGeneration, logLastSeq);
+    String ackJson;
+    try {
+      ackJson = JSON.writeValueAsString(new TreeMap<>(acks));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    state.db().internalExec("INSERT OR REPLACE INTO sqlgit._sqlgit_marks VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+        counter, replica, head, anchor, logGeneration, logLastSeq, ackJson);
     state.db().internalExec("PRAGMA main.application_id = " + (int) counter);
   }
 

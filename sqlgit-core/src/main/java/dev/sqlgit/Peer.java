@@ -10,6 +10,7 @@ import dev.sqlgit.internal.live.LiveRegistry;
 import dev.sqlgit.internal.live.QuerySpec;
 import dev.sqlgit.internal.live.RecordTable;
 import dev.sqlgit.internal.sqlite.ReadOnlyDb;
+import dev.sqlgit.internal.sqlite.CommitWatcher;
 import dev.sqlgit.internal.sqlite.SqliteDb;
 import dev.sqlgit.internal.sqlite.SqliteErrors;
 import java.io.IOException;
@@ -51,7 +52,12 @@ public final class Peer implements AutoCloseable {
   private final java.util.Queue<Ticket> submissions = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Db readView;
   private final LiveRegistry live;
+  /** Notices other processes' commits to the state file (null without one). */
+  private final CommitWatcher otherWriters;
   private volatile boolean closed;
+
+  /** How often to look for other processes' commits: short, and two pragmas when idle. */
+  private static final java.time.Duration OTHER_WRITERS_POLL = java.time.Duration.ofMillis(50);
 
   private Peer(PeerOptions options, ActionCatalog actions, ClusterStorage cluster, Engine engine) {
     this.options = options;
@@ -68,6 +74,14 @@ public final class Peer implements AutoCloseable {
         };
     this.readView = new ReadOnlyDb(access);
     this.live = new LiveRegistry(options.peerId(), access, options.liveExecutor());
+    // Another process on the same files changed the state: what it changed is not known here.
+    this.otherWriters = options.stateDirectory()
+        .map(dir -> CommitWatcher.start(dir.resolve("state.db"), OTHER_WRITERS_POLL, options.peerId(), counter -> {
+          if (!closed && !engine.knowsCommit(counter)) {
+            live.invalidateAll();
+          }
+        }))
+        .orElse(null);
   }
 
   /**
@@ -105,7 +119,12 @@ public final class Peer implements AutoCloseable {
           options.isMaster()
               ? MasterEngine.open(cluster, options.masterId(), actions, referenceEngine, stateDir)
               : PeerEngine.open(cluster, options.peerId(), options.masterId(), actions, referenceEngine, stateDir);
-      return new Peer(options, actions, cluster, engine);
+      try {
+        return new Peer(options, actions, cluster, engine);
+      } catch (RuntimeException | Error e) {
+        engine.close();
+        throw e;
+      }
     } catch (RuntimeException | Error e) {
       cluster.close();
       throw e;
@@ -337,6 +356,9 @@ public final class Peer implements AutoCloseable {
     try {
       if (!closed) {
         closed = true;
+        if (otherWriters != null) {
+          otherWriters.close();
+        }
         live.close();
         try {
           engine.close();

@@ -34,6 +34,13 @@ public interface Engine {
 
   long masterHead();
 
+  /**
+   * Whether the state file's commit counter {@code counter} (its {@code PRAGMA application_id})
+   * marks a state this engine made or read: anything else was committed by another process.
+   * Always true without a state file. Thread-safe.
+   */
+  boolean knowsCommit(int counter);
+
   /** Whether open rebuilt the state from snapshot + logs (always, without a state file). */
   boolean rebuiltOnOpen();
 

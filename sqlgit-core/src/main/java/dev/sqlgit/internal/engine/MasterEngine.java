@@ -37,8 +37,10 @@ public final class MasterEngine implements Engine {
   private final ClusterStorage cluster;
   private final String masterId;
   private final ActionCatalog actions;
-  private final MasterHistory history;
+  private MasterHistory history;
   private final StateHolder state;
+  /** Held for each write when the state lives in files that other processes may open; else null. */
+  private WriterLock writerLock;
   /** The newest ack recorded per peer. */
   private final Map<String, Long> acks = new HashMap<>();
   private final ChangedTables changed = new ChangedTables();
@@ -96,8 +98,24 @@ public final class MasterEngine implements Engine {
       return new MasterEngine(
           cluster, masterId, actions, history, rebuild(cluster, masterId, history), acksIn(log), referenceOnly);
     }
-    StateDb file = StateDb.openFile(stateDir, actions, masterId);
-    try {
+    WriterLock writerLock = new WriterLock(stateDir);
+    return writerLock.hold(() -> {
+      StateDb file = StateDb.openFile(stateDir, actions, masterId);
+      try {
+        MasterEngine engine = openOn(cluster, masterId, actions, referenceOnly, file);
+        engine.writerLock = writerLock;
+        return engine;
+      } catch (RuntimeException e) {
+        file.close();
+        throw e;
+      }
+    });
+  }
+
+  /** Opens the master on its state file: taken as it is when its marks match the log, else rebuilt. */
+  private static MasterEngine openOn(
+      ClusterStorage cluster, String masterId, ActionCatalog actions, boolean referenceOnly, StateDb file) {
+    {
       Optional<StateMarks> marks = StateMarks.read(file)
           .filter(m -> m.replica().equals(masterId) && m.sameLog(cluster.meta(masterId)));
       Optional<MasterHistory> tail = referenceOnly ? Optional.empty() : marks.flatMap(m -> tailAt(cluster, masterId, actions, m));
@@ -123,10 +141,42 @@ public final class MasterEngine implements Engine {
       MasterEngine engine = new MasterEngine(cluster, masterId, actions, history, file, acksIn(log), referenceOnly);
       engine.rebuiltOnOpen = !trusted;
       return engine;
-    } catch (RuntimeException e) {
-      file.close();
-      throw e;
     }
+  }
+
+  /**
+   * Runs a write holding the state directory's writer lock, first catching up with whatever
+   * another process (or another engine of this one) committed since this engine last wrote:
+   * counters and history are recovered from disk, never trusted from memory (SPEC §6).
+   */
+  private <T> T exclusive(java.util.function.Supplier<T> body) {
+    if (writerLock == null) {
+      return body.get();
+    }
+    return writerLock.hold(() -> {
+      StateDb file = state.current();
+      if (file.commitCounter() != file.lastKnownCommit()) {
+        state.write(() -> reload(file));
+      }
+      return body.get();
+    });
+  }
+
+  private void reload(StateDb file) {
+    file.forgetCaches();
+    cluster.repairOwnLog(masterId);
+    MasterEngine fresh = openOn(cluster, masterId, actions, referenceOnly, file);
+    history = fresh.history;
+    acks.clear();
+    acks.putAll(fresh.acks);
+    changed.add(Set.of(ChangedTables.ALL)); // what the other writer changed is not known here
+    file.noteCommit(file.commitCounter());
+  }
+
+  @Override
+  public boolean knowsCommit(int counter) {
+    StateDb current = state.current();
+    return !current.persistent() || current.knowsCommit(counter);
   }
 
   /** Snapshot + master log as a complete history, checked to belong together. */
@@ -204,6 +254,10 @@ public final class MasterEngine implements Engine {
 
   @Override
   public List<RuntimeException> submitAll(List<Submission> batch) {
+    return exclusive(() -> submitAllExclusive(batch));
+  }
+
+  private List<RuntimeException> submitAllExclusive(List<Submission> batch) {
     List<RuntimeException> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
     StateDb current = state.current();
     List<MasterAction> accepted = new ArrayList<>();
@@ -262,6 +316,10 @@ public final class MasterEngine implements Engine {
 
   @Override
   public SyncReport sync(Resolver ignored) {
+    return exclusive(this::syncExclusive);
+  }
+
+  private SyncReport syncExclusive() {
     // Checks probe the live state inside savepoints: readers wait until the sync is done.
     Incorporation.Counts[] result = new Incorporation.Counts[1];
     state.write(() -> result[0] = new Incorporation(this, history, actions, referenceOnly).run(otherPeers()));

@@ -51,6 +51,8 @@ public final class PeerEngine implements Engine {
   private final boolean referenceOnly;
   private long syncsInPlace;
   private boolean rebuiltOnOpen;
+  /** Held for each write when the state lives in files that other processes may open; else null. */
+  private WriterLock writerLock;
   /** Tables each pending own action wrote, by seq: a sync undoes them. */
   private final Map<Long, Set<String>> pendingTables = new HashMap<>();
   private final ChangedTables changed = new ChangedTables();
@@ -92,16 +94,61 @@ public final class PeerEngine implements Engine {
       LOG.warn("{}: removed a torn last line ({} bytes) left by a crash mid-append", cluster.describe(peerId), torn);
     }
     cluster.ensureLog(peerId);
-    List<PeerLogEntry> entries = cluster.readPeerLog(peerId);
-    StateDb file = stateDir == null ? null : StateDb.openFile(stateDir, actions, peerId);
-    try {
-      return open(cluster, peerId, masterId, actions, referenceOnly, entries, file);
-    } catch (RuntimeException | Error e) {
-      if (file != null) {
-        file.close();
-      }
-      throw e;
+    if (stateDir == null) {
+      return open(cluster, peerId, masterId, actions, referenceOnly, cluster.readPeerLog(peerId), null);
     }
+    WriterLock writerLock = new WriterLock(stateDir);
+    return writerLock.hold(() -> {
+      StateDb file = StateDb.openFile(stateDir, actions, peerId);
+      try {
+        PeerEngine engine = open(cluster, peerId, masterId, actions, referenceOnly, cluster.readPeerLog(peerId), file);
+        engine.writerLock = writerLock;
+        return engine;
+      } catch (RuntimeException | Error e) {
+        file.close();
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * Runs a write holding the state directory's writer lock, first catching up with whatever
+   * another process (or another engine of this one) committed since this engine last wrote: its
+   * pending actions, head and seq counter are recovered from disk, never trusted from memory
+   * (SPEC §6).
+   */
+  private <T> T exclusive(java.util.function.Supplier<T> body) {
+    if (writerLock == null) {
+      return body.get();
+    }
+    return writerLock.hold(() -> {
+      StateDb file = state.current();
+      if (file.commitCounter() != file.lastKnownCommit()) {
+        state.write(() -> reload(file));
+      }
+      return body.get();
+    });
+  }
+
+  private void reload(StateDb file) {
+    file.forgetCaches();
+    cluster.repairOwnLog(peerId);
+    PeerEngine fresh = open(cluster, peerId, masterId, actions, referenceOnly, cluster.readPeerLog(peerId), file);
+    own = fresh.own;
+    integratedHead = fresh.integratedHead;
+    anchor = fresh.anchor;
+    nextSeq = fresh.nextSeq;
+    ackedIntegratedHead = fresh.ackedIntegratedHead;
+    pendingTables.clear();
+    pendingTables.put(-1L, Set.of(ChangedTables.ALL)); // which tables the other writer's actions wrote is not known
+    changed.add(Set.of(ChangedTables.ALL));
+    file.noteCommit(file.commitCounter());
+  }
+
+  @Override
+  public boolean knowsCommit(int counter) {
+    StateDb current = state.current();
+    return !current.persistent() || current.knowsCommit(counter);
   }
 
   private static PeerEngine open(
@@ -330,6 +377,10 @@ public final class PeerEngine implements Engine {
 
   @Override
   public List<RuntimeException> submitAll(List<Submission> batch) {
+    return exclusive(() -> submitAllExclusive(batch));
+  }
+
+  private List<RuntimeException> submitAllExclusive(List<Submission> batch) {
     List<RuntimeException> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
     StateDb current = state.current();
     List<PeerAction> accepted = new ArrayList<>();
@@ -371,6 +422,10 @@ public final class PeerEngine implements Engine {
 
   @Override
   public SyncReport sync(Resolver resolver) {
+    return exclusive(() -> syncExclusive(resolver));
+  }
+
+  private SyncReport syncExclusive(Resolver resolver) {
     MasterHistory read = historyForSync();
     if (read.head() < integratedHead) {
       throw new MasterLogBehindException(read.head(), integratedHead);

@@ -29,6 +29,11 @@ final class StateDb implements AutoCloseable {
   private UndoJournal journal;
   private long ownSteps = OWN_STEPS;
   private final boolean persistent;
+  /**
+   * The commit counters (see {@link StateMarks}) this process knows the state for, newest last:
+   * its own latest commits, and the file's counter when it last took the file as it found it.
+   */
+  private final java.util.ArrayDeque<Integer> knownCommits = new java.util.ArrayDeque<>();
 
   private StateDb(SqliteDb db, ActionCatalog actions, boolean persistent) {
     this.db = db;
@@ -37,6 +42,7 @@ final class StateDb implements AutoCloseable {
     this.persistent = persistent;
     if (persistent) {
       ownSteps = Math.max(OWN_STEPS, journal().lastStep(OWN_STEPS)); // own steps must keep increasing
+      noteCommit(commitCounter());
     }
   }
 
@@ -61,6 +67,42 @@ final class StateDb implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  /**
+   * Forgets what this connection cached about the database: another process wrote it (its schema,
+   * its journal's steps).
+   */
+  void forgetCaches() {
+    tracker = new Tracker(db);
+    journal = null;
+    ownSteps = Math.max(OWN_STEPS, journal().lastStep(OWN_STEPS));
+  }
+
+  /** The commit counter in the file now (see {@link StateMarks}). */
+  int commitCounter() {
+    return (int) db.scalar("PRAGMA main.application_id");
+  }
+
+  /**
+   * Notes that this process knows the state at counter {@code counter}: it is committing it (call
+   * before the commit, so that no watcher takes it for another process's), or it just read it.
+   */
+  synchronized void noteCommit(long counter) {
+    knownCommits.addLast((int) counter);
+    if (knownCommits.size() > 64) {
+      knownCommits.removeFirst();
+    }
+  }
+
+  /** Whether the state at counter {@code counter} is one this process made or read. Thread-safe. */
+  synchronized boolean knowsCommit(int counter) {
+    return knownCommits.contains(counter);
+  }
+
+  /** The newest counter this process knows the state for. */
+  synchronized int lastKnownCommit() {
+    return knownCommits.peekLast();
   }
 
   /** Whether this state lives in files (and must be updated in place rather than swapped). */

@@ -80,6 +80,7 @@ record StateMarks(
     state.db().internalExec("INSERT OR REPLACE INTO sqlgit._sqlgit_marks VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
         counter, replica, head, anchor, logGeneration, logLastSeq, ackJson);
     state.db().internalExec("PRAGMA main.application_id = " + (int) counter);
+    state.noteCommit(counter);
   }
 
   /** Removes the marks: until marked again, the state is not trusted (a copy is in progress). */

@@ -28,9 +28,11 @@ final class SyncBench {
                 + "INSERT INTO accounts(id) VALUES ('a'), ('b'), ('c');"))
         .action("deposit", Move.class, (db, m) ->
             db.exec("INSERT INTO transactions VALUES (?, ?, ?)", m.tx(), m.account(), m.amount()))
+        // {rows: n} inserts bulk1..bulkn; {from: k, rows: n} inserts bulk(k+1)..bulk(k+n).
         .action("load_rows", (db, p) -> db.exec(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
-                + " INSERT INTO transactions SELECT 'bulk' || i, 'c', 1 FROM n", p.get("rows").asLong()))
+                + " INSERT INTO transactions SELECT 'bulk' || (? + i), 'c', 1 FROM n",
+            p.get("rows").asLong(), p.path("from").asLong(0)))
         .build();
   }
 

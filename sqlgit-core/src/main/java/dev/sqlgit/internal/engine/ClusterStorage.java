@@ -10,7 +10,9 @@ import dev.sqlgit.internal.log.PeerLogEntry;
 import dev.sqlgit.log.LogRecord;
 import dev.sqlgit.log.LogStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -100,31 +102,81 @@ public abstract class ClusterStorage implements AutoCloseable {
   }
 
   /**
-   * The master log after the line of action {@code seq}, which must read exactly {@code anchor}:
-   * only the lines after it are parsed, the others are merely compared (a long history costs a
-   * scan, not a parse). Empty when no line reads {@code anchor} (a squash trimmed it, or the log
-   * is not the one the anchor came from).
+   * Where a log line was last seen, to find it again cheaply: its byte offset where the store has
+   * one (-1 otherwise) and its line number (a record seq, or a file line for error messages).
    */
-  Optional<MasterLog> readMasterLogAfter(String masterId, long seq, String anchor) {
-    long marker = 0;
-    boolean found = false;
-    List<JsonLine> tail = new ArrayList<>();
-    try (Stream<LogRecord> records = logs.loadAll(masterId)) {
-      for (LogRecord r : (Iterable<LogRecord>) records::iterator) {
-        if (found) {
-          tail.add(new JsonLine(Math.toIntExact(r.seq()), r.data()));
-        } else if (r.data().equals(anchor)) {
-          found = true;
-        } else if (r.seq() == 1
-            && LogCodec.decodeMaster(describe(masterId), new JsonLine(1, r.data())) instanceof MasterLogEntry.Snapshot s) {
-          marker = s.masterSeq();
-        }
+  record LinePosition(long offset, long line) {
+    static final LinePosition UNKNOWN = new LinePosition(-1, 0);
+  }
+
+  /** The master log after an anchor line, and where the anchor and each action after it are. */
+  record MasterLogTail(MasterLog log, Map<Long, LinePosition> actionPositions) {}
+
+  /**
+   * The master log after the line of action {@code seq}, which must read exactly {@code anchor}:
+   * only the lines after it are parsed. Where {@code hint} still points at the anchor, nothing
+   * before it is read at all; otherwise the lines before it are compared, not parsed. Empty when
+   * no line reads {@code anchor} (a squash trimmed it, or the log is not the one the anchor came
+   * from).
+   */
+  Optional<MasterLogTail> readMasterLogAfter(String masterId, long seq, String anchor, LinePosition hint) {
+    List<LogRecord> records = new ArrayList<>();
+    if (hint.line() > 0) {
+      try (Stream<LogRecord> from = logs.loadFrom(masterId, hint.line())) {
+        from.forEach(records::add);
       }
     }
-    if (!found) {
-      return Optional.empty();
+    if (records.isEmpty() || !records.get(0).data().equals(anchor)) {
+      records.clear();
+      boolean found = false;
+      try (Stream<LogRecord> all = logs.loadAll(masterId)) {
+        for (LogRecord r : (Iterable<LogRecord>) all::iterator) {
+          found = found || r.data().equals(anchor);
+          if (found) {
+            records.add(r);
+          }
+        }
+      }
+      if (!found) {
+        return Optional.empty();
+      }
     }
-    return Optional.of(MasterLog.parseTail(marker, seq, tail, describe(masterId)));
+    Map<Long, LinePosition> positions = new HashMap<>();
+    positions.put(seq, new LinePosition(-1, records.get(0).seq()));
+    List<JsonLine> tail = new ArrayList<>();
+    for (LogRecord r : records.subList(1, records.size())) {
+      tail.add(new JsonLine(Math.toIntExact(r.seq()), r.data()));
+    }
+    List<LinePosition> at = tail.stream().map(l -> new LinePosition(-1, l.number())).toList();
+    return Optional.of(tailOf(masterId, seq, tail, at, positions));
+  }
+
+  /** Parses the lines after an anchor and notes where each action is (entries follow the lines). */
+  MasterLogTail tailOf(String masterId, long seq, List<JsonLine> tail, List<LinePosition> at,
+      Map<Long, LinePosition> positions) {
+    MasterLog log = MasterLog.parseTail(markerOf(masterId), seq, tail, describe(masterId));
+    for (int i = 0; i < tail.size(); i++) {
+      if (log.entries().get(i) instanceof MasterLogEntry.Action a) {
+        positions.put(a.action().seq(), at.get(i));
+      }
+    }
+    return new MasterLogTail(log, positions);
+  }
+
+  /** Where {@code line}, which this process just appended last to {@code replica}'s log, is. */
+  LinePosition positionOfLastLine(String replica, String line) {
+    return new LinePosition(-1, meta(replica).map(dev.sqlgit.log.LogMeta::lastSeq).orElse(0L));
+  }
+
+  /** The snapshot marker of the master log (0 when its first line is not one). */
+  long markerOf(String masterId) {
+    try (Stream<LogRecord> first = logs.loadFrom(masterId, 1).limit(1)) {
+      return first
+          .map(r -> LogCodec.decodeMaster(describe(masterId), new JsonLine(1, r.data())))
+          .map(e -> e instanceof MasterLogEntry.Snapshot s ? s.masterSeq() : 0L)
+          .findFirst()
+          .orElse(0L);
+    }
   }
 
   List<PeerLogEntry> readPeerLog(String peer) {

@@ -46,6 +46,8 @@ public final class MasterEngine implements Engine {
   private final ChangedTables changed = new ChangedTables();
   /** Always check on rebuilt copies (for differential tests). */
   private final boolean referenceOnly;
+  /** Where the line of the head action is in the master log, when known (for the marks). */
+  private ClusterStorage.LinePosition headAt = ClusterStorage.LinePosition.UNKNOWN;
   private boolean rebuiltOnOpen = true;
 
   private MasterEngine(
@@ -116,20 +118,30 @@ public final class MasterEngine implements Engine {
   private static MasterEngine openOn(
       ClusterStorage cluster, String masterId, ActionCatalog actions, boolean referenceOnly, StateDb file) {
     {
-      Optional<StateMarks> marks = StateMarks.read(file)
-          .filter(m -> m.replica().equals(masterId) && m.sameLog(cluster.meta(masterId)));
-      Optional<MasterHistory> tail = referenceOnly ? Optional.empty() : marks.flatMap(m -> tailAt(cluster, masterId, actions, m));
+      // The master log is its own: the state matches it when the head's line is where the marks say
+      // and only acks follow (a crash between a log write and the state commit leaves an action).
+      Optional<StateMarks> marks = StateMarks.read(file).filter(m -> m.replica().equals(masterId));
+      Optional<ClusterStorage.MasterLogTail> after = referenceOnly || marks.isEmpty() || marks.get().anchor().isEmpty()
+          ? Optional.empty()
+          : cluster.readMasterLogAfter(masterId, marks.get().head(), marks.get().anchor(), marks.get().anchorAt());
+      Optional<MasterHistory> tail = after.flatMap(t -> tailAt(cluster, masterId, actions, marks.get(), t));
       if (tail.isPresent()) {
         // The file holds exactly what the log says: read nothing before its head.
         tail.get().recordedWritesIn(seq -> file.journal().writesOf(seq));
-        MasterEngine engine = new MasterEngine(cluster, masterId, actions, tail.get(), file, marks.get().acks(), referenceOnly);
+        Map<String, Long> acks = new HashMap<>(marks.get().acks());
+        acks.putAll(acksIn(after.get().log())); // acks appended after the last state commit
+        MasterEngine engine = new MasterEngine(cluster, masterId, actions, tail.get(), file, acks, referenceOnly);
+        engine.headAt = tail.get().positionOf(tail.get().head());
         engine.rebuiltOnOpen = false;
         return engine;
       }
       MasterLog log = cluster.readMasterLog(masterId);
       MasterHistory history = completeHistory(cluster, masterId, actions, log);
       history.recordedWritesIn(seq -> file.journal().writesOf(seq));
-      boolean trusted = marks.filter(m -> m.head() == history.head()).isPresent();
+      boolean trusted = marks
+          .filter(m -> m.head() == history.head()
+              && (m.head() == history.snapshotHead() || history.lineOf(m.head()).equals(m.anchor())))
+          .isPresent();
       if (!trusted) {
         LOG.info("{}: its state file does not match the master log; rebuilding it", cluster.describe(masterId));
         try (StateDb rebuilt = rebuild(cluster, masterId, history)) {
@@ -203,16 +215,14 @@ public final class MasterEngine implements Engine {
    * The history after the head a trusted state file holds, when the log still ends with that head's
    * line (only acks after it) and the snapshot is not past it; empty when the whole must be read.
    */
-  private static Optional<MasterHistory> tailAt(
-      ClusterStorage cluster, String masterId, ActionCatalog actions, StateMarks marks) {
-    Optional<MasterLog> after = cluster.readMasterLogAfter(masterId, marks.head(), marks.anchor());
+  private static Optional<MasterHistory> tailAt(ClusterStorage cluster, String masterId, ActionCatalog actions,
+      StateMarks marks, ClusterStorage.MasterLogTail after) {
     long snapshotHead = cluster.snapshotHead();
-    if (marks.anchor().isEmpty() || after.isEmpty() || !after.get().actions().isEmpty()
-        || after.get().snapshotMarker() > snapshotHead || snapshotHead > marks.head()) {
+    if (!after.log().actions().isEmpty() || after.log().snapshotMarker() > snapshotHead || snapshotHead > marks.head()) {
       return Optional.empty();
     }
     return Optional.of(MasterHistory.tail(actions, snapshotHead, marks.head(), marks.anchor(), List.of(),
-        () -> completeHistory(cluster, masterId, actions, cluster.readMasterLog(masterId))));
+        after.actionPositions(), () -> completeHistory(cluster, masterId, actions, cluster.readMasterLog(masterId))));
   }
 
   /** The reference path: the snapshot plus every action after it, each journaled. */
@@ -234,22 +244,32 @@ public final class MasterEngine implements Engine {
     }
   }
 
+  /** The master's marks; its log is checked by its head's line, not by its length. */
+  private static StateMarks marks(String masterId, long head, String line, ClusterStorage.LinePosition at,
+      Map<String, Long> acks) {
+    return new StateMarks(masterId, head, line, at, Optional.empty(), acks);
+  }
+
   private static StateMarks marks(ClusterStorage cluster, String masterId, MasterHistory history, Map<String, Long> acks) {
-    return new StateMarks(masterId, history.head(), history.lineOf(history.head()), cluster.meta(masterId), acks);
+    return marks(masterId, history.head(), history.lineOf(history.head()), ClusterStorage.LinePosition.UNKNOWN, acks);
   }
 
   /**
    * Records in a state file what it now holds, up to master action {@code head} whose log line is
-   * {@code line}; call inside the transaction that changed it.
+   * {@code line}, just appended; call inside the transaction that changed it.
    */
-  private void mark(StateDb s, long head, String line) {
+  private void markAppended(StateDb s, long head, String line) {
+    headAt = cluster.positionOfLastLine(masterId, line);
     if (s.persistent()) {
-      new StateMarks(masterId, head, line, cluster.meta(masterId), acks).write(s);
+      marks(masterId, head, line, headAt, acks).write(s);
     }
   }
 
+  /** Records in a state file what it holds now that something other than an action changed. */
   private void mark(StateDb s) {
-    mark(s, history.head(), history.lineOf(history.head()));
+    if (s.persistent()) {
+      marks(masterId, history.head(), history.lineOf(history.head()), headAt, acks).write(s);
+    }
   }
 
   @Override
@@ -287,7 +307,7 @@ public final class MasterEngine implements Engine {
                     cluster.appendAllMaster(
                         masterId, accepted.stream().map(a -> (MasterLogEntry) new MasterLogEntry.Action(a)).toList());
                     MasterAction last = accepted.get(accepted.size() - 1);
-                    mark(current, last.seq(), LogCodec.encode(new MasterLogEntry.Action(last)));
+                    markAppended(current, last.seq(), LogCodec.encode(new MasterLogEntry.Action(last)));
                   }
                 }));
     for (int i = 0; i < accepted.size(); i++) {
@@ -308,7 +328,7 @@ public final class MasterEngine implements Engine {
                 () -> {
                   footprint[0] = current.applyJournaled(action);
                   cluster.append(masterId, entry);
-                  mark(current, action.seq(), LogCodec.encode(entry));
+                  markAppended(current, action.seq(), LogCodec.encode(entry));
                 }));
     history.append(action, footprint[0].writes());
     changed.add(footprint[0].writtenTables());
@@ -395,6 +415,7 @@ public final class MasterEngine implements Engine {
       }
     }
     cluster.rewriteMasterLog(masterId, trimmed);
+    headAt = ClusterStorage.LinePosition.UNKNOWN; // the rewrite moved every line
     StateDb current = state.current();
     long squashed = min;
     current.inTransaction(() -> {

@@ -32,6 +32,8 @@ final class MasterHistory {
   private long knownFrom;
   /** The log line of action {@link #knownFrom} in a tail; null in a complete history. */
   private String knownFromLine;
+  /** Where the lines of the tail's anchor and actions are in the log (for the next read). */
+  private final Map<Long, ClusterStorage.LinePosition> positions = new HashMap<>();
   /** Reads the complete history, for a tail asked about what lies before it; null once complete. */
   private java.util.function.Supplier<MasterHistory> completer;
   private final List<MasterAction> log = new ArrayList<>();
@@ -86,13 +88,20 @@ final class MasterHistory {
       long from,
       String fromLine,
       List<MasterAction> after,
+      Map<Long, ClusterStorage.LinePosition> positions,
       java.util.function.Supplier<MasterHistory> complete) {
     java.util.function.Supplier<byte[]> none = () -> {
       throw new IllegalStateException("a history tail has no snapshot");
     };
     MasterHistory tail = new MasterHistory(actions, none, snapshotHead, from, fromLine, after);
+    tail.positions.putAll(positions);
     tail.completer = complete;
     return tail;
+  }
+
+  /** Where the line of action {@code seq} was read in the log ({@code UNKNOWN} if not by a tail read). */
+  ClusterStorage.LinePosition positionOf(long seq) {
+    return positions.getOrDefault(seq, ClusterStorage.LinePosition.UNKNOWN);
   }
 
   private static List<String> lines(List<MasterAction> actions) {

@@ -45,6 +45,8 @@ public final class PeerEngine implements Engine {
   private long integratedHead;
   /** {@link #anchorOf} the integrated head, for the state file's marks. */
   private String anchor = "";
+  /** Where {@link #anchor} was last seen in the master log. */
+  private ClusterStorage.LinePosition anchorAt = ClusterStorage.LinePosition.UNKNOWN;
   private long nextSeq;
   private boolean ackedIntegratedHead;
   /** Always take the reference path (for differential tests). */
@@ -137,6 +139,7 @@ public final class PeerEngine implements Engine {
     own = fresh.own;
     integratedHead = fresh.integratedHead;
     anchor = fresh.anchor;
+    anchorAt = fresh.anchorAt;
     nextSeq = fresh.nextSeq;
     ackedIntegratedHead = fresh.ackedIntegratedHead;
     pendingTables.clear();
@@ -163,7 +166,7 @@ public final class PeerEngine implements Engine {
     MasterHistory history = Optional.ofNullable(file)
         .flatMap(StateMarks::read)
         .filter(m -> m.replica().equals(peerId))
-        .flatMap(m -> readHistoryAfter(cluster, masterId, actions, m.head(), m.anchor()))
+        .flatMap(m -> readHistoryAfter(cluster, masterId, actions, m.head(), m.anchor(), m.anchorAt()))
         .orElseGet(() -> readHistory(cluster, masterId, actions));
 
     List<PeerAction> own = new ArrayList<>();
@@ -200,6 +203,7 @@ public final class PeerEngine implements Engine {
     engine.rebuiltOnOpen = opening.rebuilt;
     engine.integratedHead = integrated;
     engine.anchor = anchorOf(history, integrated);
+    engine.anchorAt = history.positionOf(integrated);
     engine.nextSeq = maxSeq + 1;
     engine.ackedIntegratedHead = own.isEmpty() && lastAck != null && lastAck.masterSeq() == integrated;
     return engine;
@@ -291,7 +295,8 @@ public final class PeerEngine implements Engine {
     }
 
     private StateMarks marks(long head) {
-      return new StateMarks(peerId, head, anchorOf(history, head), cluster.meta(peerId), Map.of());
+      return new StateMarks(
+          peerId, head, anchorOf(history, head), history.positionOf(head), cluster.meta(peerId), Map.of());
     }
   }
 
@@ -345,24 +350,25 @@ public final class PeerEngine implements Engine {
    * lines after it are parsed. Empty when the log no longer holds that line or a snapshot has
    * passed it: then only the whole history will do.
    */
-  static Optional<MasterHistory> readHistoryAfter(
-      ClusterStorage cluster, String masterId, ActionCatalog actions, long seq, String anchor) {
+  static Optional<MasterHistory> readHistoryAfter(ClusterStorage cluster, String masterId, ActionCatalog actions,
+      long seq, String anchor, ClusterStorage.LinePosition hint) {
     if (anchor.isEmpty()) {
       return Optional.empty();
     }
-    Optional<MasterLog> tail = cluster.readMasterLogAfter(masterId, seq, anchor);
+    Optional<ClusterStorage.MasterLogTail> tail = cluster.readMasterLogAfter(masterId, seq, anchor, hint);
     if (tail.isEmpty()) {
       return Optional.empty();
     }
+    long marker = tail.get().log().snapshotMarker();
     long snapshotHead = cluster.snapshotHead();
-    if (tail.get().snapshotMarker() > snapshotHead) {
-      throw new FileSyncLagException(snapshotHead, tail.get().snapshotMarker());
+    if (marker > snapshotHead) {
+      throw new FileSyncLagException(snapshotHead, marker);
     }
     if (snapshotHead > seq) {
       return Optional.empty();
     }
-    return Optional.of(MasterHistory.tail(
-        actions, snapshotHead, seq, anchor, tail.get().actions(), () -> readHistory(cluster, masterId, actions)));
+    return Optional.of(MasterHistory.tail(actions, snapshotHead, seq, anchor, tail.get().log().actions(),
+        tail.get().actionPositions(), () -> readHistory(cluster, masterId, actions)));
   }
 
   /**
@@ -371,7 +377,9 @@ public final class PeerEngine implements Engine {
    */
   private MasterHistory historyForSync() {
     boolean tailWillDo = !referenceOnly && own.stream().allMatch(a -> a.baseMasterSeq() >= integratedHead);
-    return (tailWillDo ? readHistoryAfter(cluster, masterId, actions, integratedHead, anchor) : Optional.<MasterHistory>empty())
+    return (tailWillDo
+            ? readHistoryAfter(cluster, masterId, actions, integratedHead, anchor, anchorAt)
+            : Optional.<MasterHistory>empty())
         .orElseGet(() -> readHistory(cluster, masterId, actions));
   }
 
@@ -407,7 +415,7 @@ public final class PeerEngine implements Engine {
                   }
                   if (!accepted.isEmpty()) {
                     cluster.appendAll(peerId, accepted.stream().map(a -> (PeerLogEntry) new PeerLogEntry.Action(a)).toList());
-                    mark(current, integratedHead, anchor);
+                    mark(current, integratedHead, anchor, anchorAt);
                   }
                 }));
     own.addAll(accepted);
@@ -472,7 +480,7 @@ public final class PeerEngine implements Engine {
     Rebase.Result result = outcome.get().result();
     try {
       cluster.rewritePeerLog(peerId, logAfter(result));
-      mark(state.current(), result.head(), anchorOf(history, result.head()));
+      mark(state.current(), result.head(), anchorOf(history, result.head()), history.positionOf(result.head()));
     } catch (RuntimeException e) {
       outcome.get().abort();
       throw e;
@@ -506,20 +514,22 @@ public final class PeerEngine implements Engine {
     try (StateDb rebuilt = result.state()) {
       state.write(() -> {
         current.adopt(rebuilt);
-        current.inTransaction(() -> mark(current, result.head(), anchorOf(history, result.head())));
+        current.inTransaction(
+            () -> mark(current, result.head(), anchorOf(history, result.head()), history.positionOf(result.head())));
       });
     }
   }
 
   /** Records in a state file what it now holds; call inside the transaction that changed it. */
-  private void mark(StateDb s, long head, String headAnchor) {
+  private void mark(StateDb s, long head, String headAnchor, ClusterStorage.LinePosition headAt) {
     if (s.persistent()) {
-      new StateMarks(peerId, head, headAnchor, cluster.meta(peerId), Map.of()).write(s);
+      new StateMarks(peerId, head, headAnchor, headAt, cluster.meta(peerId), Map.of()).write(s);
     }
   }
 
   private void adopt(Rebase.Result result, MasterHistory history) {
     anchor = anchorOf(history, result.head());
+    anchorAt = history.positionOf(result.head());
     own = new ArrayList<>(result.kept());
     integratedHead = result.head();
     nextSeq = result.nextSeq();

@@ -24,21 +24,30 @@ import java.util.TreeMap;
  * pair torn apart by a crash.
  */
 record StateMarks(
-    String replica, long head, String anchor, long logGeneration, long logLastSeq, Map<String, Long> acks) {
+    String replica,
+    long head,
+    String anchor,
+    ClusterStorage.LinePosition anchorAt,
+    long logGeneration,
+    long logLastSeq,
+    Map<String, Long> acks) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TABLE =
       "CREATE TABLE IF NOT EXISTS sqlgit._sqlgit_marks(id INTEGER PRIMARY KEY CHECK (id = 1),"
           + " counter INTEGER NOT NULL, replica TEXT NOT NULL, head INTEGER NOT NULL, anchor TEXT NOT NULL,"
+          + " anchor_offset INTEGER NOT NULL, anchor_line INTEGER NOT NULL,"
           + " log_generation INTEGER NOT NULL, log_last_seq INTEGER NOT NULL, acks TEXT NOT NULL)";
 
   /**
    * @param anchor the log line of master entry {@code head} ("" when the snapshot holds it)
-   * @param log the replica's own log as the store describes it now
+   * @param anchorAt where that line was last seen in the master log, to find it without a scan
+   * @param log the replica's own log as the store describes it now (empty: not checked on open)
    * @param acks the master's newest ack per peer (empty for a peer), so it need not read them back
    */
-  StateMarks(String replica, long head, String anchor, Optional<LogMeta> log, Map<String, Long> acks) {
-    this(replica, head, anchor, log.map(LogMeta::generation).orElse(0L), log.map(LogMeta::lastSeq).orElse(0L),
-        Map.copyOf(acks));
+  StateMarks(String replica, long head, String anchor, ClusterStorage.LinePosition anchorAt, Optional<LogMeta> log,
+      Map<String, Long> acks) {
+    this(replica, head, anchor, anchorAt, log.map(LogMeta::generation).orElse(0L),
+        log.map(LogMeta::lastSeq).orElse(0L), Map.copyOf(acks));
   }
 
   /** Whether the replica's own log is still exactly as these marks saw it. */
@@ -61,6 +70,7 @@ record StateMarks(
     try {
       Map<String, Long> acks = JSON.readValue(r.getString("acks"), new TypeReference<Map<String, Long>>() {});
       return Optional.of(new StateMarks(r.getString("replica"), r.getLong("head"), r.getString("anchor"),
+          new ClusterStorage.LinePosition(r.getLong("anchor_offset"), r.getLong("anchor_line")),
           r.getLong("log_generation"), r.getLong("log_last_seq"), acks));
     } catch (JsonProcessingException e) {
       return Optional.empty(); // not ours to trust
@@ -77,8 +87,8 @@ record StateMarks(
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    state.db().internalExec("INSERT OR REPLACE INTO sqlgit._sqlgit_marks VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
-        counter, replica, head, anchor, logGeneration, logLastSeq, ackJson);
+    state.db().internalExec("INSERT OR REPLACE INTO sqlgit._sqlgit_marks VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        counter, replica, head, anchor, anchorAt.offset(), anchorAt.line(), logGeneration, logLastSeq, ackJson);
     state.db().internalExec("PRAGMA main.application_id = " + (int) counter);
     state.noteCommit(counter);
   }

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -49,6 +50,91 @@ public final class JsonlFile {
       }
     }
     return lines;
+  }
+
+  /**
+   * The complete lines after the first line that reads exactly {@code anchor}, each with its byte
+   * offset, or empty when no line does. {@code offsetHint} and {@code numberHint} say where the
+   * anchor was last seen (offset -1: unknown): when it is still there, only the bytes from there
+   * on are read, so an append-only file costs what was appended since. Otherwise the whole file is
+   * scanned (lines compared, not parsed).
+   */
+  public static Optional<Tail> linesAfter(Path file, String anchor, long offsetHint, int numberHint) {
+    byte[] wanted = (anchor + "\n").getBytes(StandardCharsets.UTF_8);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (offsetHint >= 0 && offsetHint + wanted.length <= size) {
+        byte[] at = readFully(ch, offsetHint, wanted.length);
+        if (java.util.Arrays.equals(at, wanted)) {
+          byte[] rest = readFully(ch, offsetHint, Math.toIntExact(size - offsetHint));
+          return Optional.of(Tail.of(rest, offsetHint, numberHint, wanted.length));
+        }
+      }
+      byte[] all = readFully(ch, 0, Math.toIntExact(size));
+      int number = 0;
+      int start = 0;
+      for (int i = 0; i < all.length; i++) {
+        if (all[i] == '\n') {
+          number++;
+          if (i + 1 - start == wanted.length
+              && java.util.Arrays.equals(all, start, i + 1, wanted, 0, wanted.length)) {
+            byte[] rest = java.util.Arrays.copyOfRange(all, start, all.length);
+            return Optional.of(Tail.of(rest, start, number, wanted.length));
+          }
+          start = i + 1;
+        }
+      }
+      return Optional.empty();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw SqliteErrors.io("cannot read", file, e);
+    }
+  }
+
+  /** The first line of {@code file}, complete or not (empty when the file is empty or missing). */
+  public static Optional<String> firstLine(Path file) {
+    try (java.io.BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return Optional.ofNullable(r.readLine());
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw SqliteErrors.io("cannot read", file, e);
+    }
+  }
+
+  /** The lines after an anchor line: their text and line numbers, and where each starts. */
+  public record Tail(List<JsonLine> lines, List<Long> offsets, long anchorOffset, int anchorNumber) {
+    /** {@code bytes} start with the anchor line ({@code anchorLength} bytes with its newline). */
+    static Tail of(byte[] bytes, long anchorOffset, int anchorNumber, int anchorLength) {
+      List<JsonLine> lines = new ArrayList<>();
+      List<Long> offsets = new ArrayList<>();
+      int number = anchorNumber;
+      int start = anchorLength;
+      for (int i = start; i < bytes.length; i++) {
+        if (bytes[i] == '\n') {
+          number++;
+          int end = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
+          String text = new String(bytes, start, end - start, StandardCharsets.UTF_8);
+          if (!text.isBlank()) {
+            lines.add(new JsonLine(number, text));
+            offsets.add(anchorOffset + start);
+          }
+          start = i + 1;
+        }
+      }
+      return new Tail(List.copyOf(lines), List.copyOf(offsets), anchorOffset, anchorNumber);
+    }
+  }
+
+  private static byte[] readFully(FileChannel ch, long position, int length) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(length);
+    while (buffer.hasRemaining()) {
+      if (ch.read(buffer, position + buffer.position()) < 0) {
+        break; // the file shrank meanwhile: what was read is what there is
+      }
+    }
+    return java.util.Arrays.copyOf(buffer.array(), buffer.position());
   }
 
   /**

@@ -165,24 +165,17 @@ public final class MasterEngine implements Engine {
     if (writerLock == null) {
       return body.get();
     }
-    return writerLock.hold(() -> {
-      StateDb file = state.current();
-      if (file.commitCounter() != file.lastKnownCommit()) {
-        state.write(() -> reload(file));
-      }
-      return body.get();
-    });
+    StateDb file = state.current();
+    return writerLock.write(file, () -> state.write(() -> reload(file)), body);
   }
 
   private void reload(StateDb file) {
-    file.forgetCaches();
     cluster.repairOwnLog(masterId);
     MasterEngine fresh = openOn(cluster, masterId, actions, referenceOnly, file);
     history = fresh.history;
     acks.clear();
     acks.putAll(fresh.acks);
     changed.add(Set.of(ChangedTables.ALL)); // what the other writer changed is not known here
-    file.noteCommit(file.commitCounter());
   }
 
   @Override

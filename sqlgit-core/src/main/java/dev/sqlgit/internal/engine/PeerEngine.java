@@ -123,17 +123,11 @@ public final class PeerEngine implements Engine {
     if (writerLock == null) {
       return body.get();
     }
-    return writerLock.hold(() -> {
-      StateDb file = state.current();
-      if (file.commitCounter() != file.lastKnownCommit()) {
-        state.write(() -> reload(file));
-      }
-      return body.get();
-    });
+    StateDb file = state.current();
+    return writerLock.write(file, () -> state.write(() -> reload(file)), body);
   }
 
   private void reload(StateDb file) {
-    file.forgetCaches();
     cluster.repairOwnLog(peerId);
     PeerEngine fresh = open(cluster, peerId, masterId, actions, referenceOnly, cluster.readPeerLog(peerId), file);
     own = fresh.own;
@@ -145,7 +139,6 @@ public final class PeerEngine implements Engine {
     pendingTables.clear();
     pendingTables.put(-1L, Set.of(ChangedTables.ALL)); // which tables the other writer's actions wrote is not known
     changed.add(Set.of(ChangedTables.ALL));
-    file.noteCommit(file.commitCounter());
   }
 
   @Override

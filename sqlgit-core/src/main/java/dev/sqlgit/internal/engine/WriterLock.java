@@ -26,6 +26,22 @@ final class WriterLock {
     this.local = IN_THIS_JVM.computeIfAbsent(file, f -> new ReentrantLock());
   }
 
+  /**
+   * Runs a write on {@code state} holding the lock. When another writer committed since this
+   * process last knew the state, {@code catchUp} first recovers what the engine keeps in memory
+   * from disk (SPEC §6: counters are never trusted from memory).
+   */
+  <T> T write(StateDb state, Runnable catchUp, java.util.function.Supplier<T> body) {
+    return hold(() -> {
+      if (state.commitCounter() != state.lastKnownCommit()) {
+        state.forgetCaches();
+        catchUp.run();
+        state.noteCommit(state.commitCounter());
+      }
+      return body.get();
+    });
+  }
+
   /** Runs {@code body} holding the lock, waiting for other writers (other processes too) first. */
   <T> T hold(java.util.function.Supplier<T> body) {
     local.lock();

@@ -36,20 +36,31 @@ public final class JsonlFile {
       throw SqliteErrors.io("cannot read", file, e);
     }
     List<JsonLine> lines = new ArrayList<>();
-    int start = 0;
-    int number = 0;
-    for (int i = 0; i < bytes.length; i++) {
+    eachLine(bytes, 0, 0, (line, offset) -> lines.add(line));
+    return lines;
+  }
+
+  /** Receives a complete, non-blank line and the offset where it starts. */
+  private interface LineSink {
+    void line(JsonLine line, int offset);
+  }
+
+  /**
+   * Hands {@code sink} each complete, non-blank line of {@code bytes} from {@code start} on,
+   * numbering lines after {@code number} (blank ones count) and dropping a trailing {@code \r}.
+   */
+  private static void eachLine(byte[] bytes, int start, int number, LineSink sink) {
+    for (int i = start; i < bytes.length; i++) {
       if (bytes[i] == '\n') {
         number++;
         int end = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
         String text = new String(bytes, start, end - start, StandardCharsets.UTF_8);
         if (!text.isBlank()) {
-          lines.add(new JsonLine(number, text));
+          sink.line(new JsonLine(number, text), start);
         }
         start = i + 1;
       }
     }
-    return lines;
   }
 
   /**
@@ -109,20 +120,10 @@ public final class JsonlFile {
     static Tail of(byte[] bytes, long anchorOffset, int anchorNumber, int anchorLength) {
       List<JsonLine> lines = new ArrayList<>();
       List<Long> offsets = new ArrayList<>();
-      int number = anchorNumber;
-      int start = anchorLength;
-      for (int i = start; i < bytes.length; i++) {
-        if (bytes[i] == '\n') {
-          number++;
-          int end = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
-          String text = new String(bytes, start, end - start, StandardCharsets.UTF_8);
-          if (!text.isBlank()) {
-            lines.add(new JsonLine(number, text));
-            offsets.add(anchorOffset + start);
-          }
-          start = i + 1;
-        }
-      }
+      eachLine(bytes, anchorLength, anchorNumber, (line, offset) -> {
+        lines.add(line);
+        offsets.add(anchorOffset + offset);
+      });
       return new Tail(List.copyOf(lines), List.copyOf(offsets), anchorOffset, anchorNumber);
     }
   }

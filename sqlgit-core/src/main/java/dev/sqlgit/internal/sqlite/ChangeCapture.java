@@ -31,7 +31,7 @@ final class ChangeCapture {
   void start() {
     // A rolled-back transaction can undo the install, so the temp schema version is checked too.
     long version = Schema.version(db);
-    long tempVersion = db.scalar("PRAGMA temp.schema_version");
+    long tempVersion = db.schemaVersion("temp");
     if (tempVersion != installedTempVersion) {
       reinstall();
     } else if (version != installedVersion) {
@@ -48,7 +48,7 @@ final class ChangeCapture {
   private void reinstall() {
     install();
     installedVersion = Schema.version(db);
-    installedTempVersion = db.scalar("PRAGMA temp.schema_version");
+    installedTempVersion = db.schemaVersion("temp");
     objectsAtInstall = Schema.objects(db);
   }
 

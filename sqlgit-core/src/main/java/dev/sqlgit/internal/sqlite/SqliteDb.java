@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -44,6 +45,11 @@ public final class SqliteDb implements Db, AutoCloseable {
   private StatementListener listener;
   private int savepointDepth;
   private boolean closed;
+  /** Whether {@link #schemaVersion} may cache: only this connection can reach the database. */
+  private final boolean privateDatabase;
+  /** Cached schema versions of "main" and "temp"; -1 when unknown. */
+  private long mainVersion = -1;
+  private long tempVersion = -1;
 
   /** Sees each statement just before it runs (used to compute read sets). */
   @FunctionalInterface
@@ -51,16 +57,27 @@ public final class SqliteDb implements Db, AutoCloseable {
     void beforeStatement(SqliteDb db, String sql);
   }
 
-  private SqliteDb(SQLiteConnection conn, String label) {
+  private SqliteDb(SQLiteConnection conn, String label, boolean privateDatabase) {
     this.conn = conn;
     this.label = label;
+    this.privateDatabase = privateDatabase;
   }
 
   /** A new, empty, private in-memory database. */
   public static SqliteDb openMemory(String label) {
     try {
-      SQLiteConnection c = (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite::memory:");
-      SqliteDb db = new SqliteDb(c, label);
+      SQLiteConfig config = new SQLiteConfig();
+      // exec() reads last_insert_rowid() itself; with the driver's generated keys on, every INSERT
+      // would also prepare a fresh "SELECT last_insert_rowid()" (a third of a submit's cost).
+      config.setGetGeneratedKeys(false);
+      SQLiteConnection c =
+          (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite::memory:", config.toProperties());
+      // Transactions here are plain SQL (BEGIN, SAVEPOINT), which SQLite handles on its own. In
+      // JDBC auto-commit mode the driver also steps a "begin" after every statement, to commit
+      // writes held back by a reader still open; this class never leaves a result set open, so
+      // the driver is told it is not in auto-commit mode (its flag only: no statement is run).
+      c.getConnectionConfig().setAutoCommit(false);
+      SqliteDb db = new SqliteDb(c, label, true);
       db.execScript("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;");
       return db;
     } catch (SQLException e) {
@@ -73,7 +90,7 @@ public final class SqliteDb implements Db, AutoCloseable {
    * The returned {@code SqliteDb} owns the connection: {@link #close()} closes it.
    */
   public static SqliteDb wrap(SQLiteConnection conn, String label) {
-    return new SqliteDb(conn, label);
+    return new SqliteDb(conn, label, false); // a file other connections may change
   }
 
   /** A new in-memory database holding a copy of {@code image} (a database file's bytes). */
@@ -81,6 +98,7 @@ public final class SqliteDb implements Db, AutoCloseable {
     SqliteDb db = openMemory(label);
     try {
       db.conn.deserialize("main", image);
+      db.forgetSchemaVersions();
       return db;
     } catch (SQLException e) {
       db.close();
@@ -120,7 +138,9 @@ public final class SqliteDb implements Db, AutoCloseable {
       PreparedStatement ps = prepare(sql);
       SqlValues.bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
-        return readAll(rs);
+        List<Row> rows = readAll(rs);
+        ran(sql);
+        return rows;
       } finally {
         if (sql.regionMatches(true, 0, "EXPLAIN ", 0, 8)) {
           // SQLite never re-prepares a stale EXPLAIN after a schema change (its program is listed,
@@ -130,6 +150,7 @@ public final class SqliteDb implements Db, AutoCloseable {
       }
     } catch (SQLException e) {
       evict(sql);
+      forgetSchemaVersions();
       throw SqliteErrors.translate(e, sql);
     }
   }
@@ -169,13 +190,25 @@ public final class SqliteDb implements Db, AutoCloseable {
   public synchronized ExecResult exec(String sql, Object... params) {
     checkOpen();
     notifyListener(sql);
+    long changes = run(sql, params);
+    try {
+      return new ExecResult(changes, lastInsertRowid());
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, sql);
+    }
+  }
+
+  /** Runs a write from the statement cache and returns its change count. */
+  private long run(String sql, Object... params) {
     try {
       PreparedStatement ps = prepare(sql);
       SqlValues.bind(ps, params);
       long changes = ps.executeUpdate();
-      return new ExecResult(changes, lastInsertRowid());
+      ran(sql);
+      return changes;
     } catch (SQLException e) {
       evict(sql);
+      forgetSchemaVersions();
       throw SqliteErrors.translate(e, sql);
     }
   }
@@ -252,12 +285,61 @@ public final class SqliteDb implements Db, AutoCloseable {
     try {
       PreparedStatement ps = prepare(sql);
       ps.clearParameters();
+      long value;
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
+        value = rs.next() ? rs.getLong(1) : 0;
       }
+      ran(sql);
+      return value;
+    } catch (SQLException e) {
+      forgetSchemaVersions();
+      throw SqliteErrors.translate(e, sql);
+    }
+  }
+
+  /**
+   * {@code PRAGMA <schema>.schema_version} of {@code "main"} or {@code "temp"}. The engine reads
+   * both several times per submit. On a private in-memory database only this connection changes
+   * them, and only by a statement other than plain DML (DDL, a pragma, a ROLLBACK) or by a failed
+   * one (a failure may roll the transaction back), so they are cached until one of those runs.
+   */
+  public synchronized long schemaVersion(String schema) {
+    boolean main = schema.equals("main");
+    if (!main && !schema.equals("temp")) {
+      throw new IllegalArgumentException("schema must be main or temp: " + schema);
+    }
+    checkOpen();
+    long cached = main ? mainVersion : tempVersion;
+    if (cached >= 0) {
+      return cached;
+    }
+    String sql = "PRAGMA " + schema + ".schema_version";
+    long version;
+    try (ResultSet rs = prepare(sql).executeQuery()) {
+      version = rs.next() ? rs.getLong(1) : 0;
     } catch (SQLException e) {
       throw SqliteErrors.translate(e, sql);
     }
+    if (privateDatabase) {
+      if (main) {
+        mainVersion = version;
+      } else {
+        tempVersion = version;
+      }
+    }
+    return version;
+  }
+
+  /** Keeps the cached schema versions only after a statement that cannot have changed them. */
+  private void ran(String sql) {
+    if (!SchemaNeutral.is(sql)) {
+      forgetSchemaVersions();
+    }
+  }
+
+  private void forgetSchemaVersions() {
+    mainVersion = -1;
+    tempVersion = -1;
   }
 
   /** Runs a query without notifying the listener (engine introspection). */
@@ -271,15 +353,13 @@ public final class SqliteDb implements Db, AutoCloseable {
     }
   }
 
-  /** Runs a write without notifying the listener (engine bookkeeping). */
+  /**
+   * Runs a write without notifying the listener (engine bookkeeping). Skips {@code
+   * last_insert_rowid()}, which nobody reads here: these run many times per submit.
+   */
   public synchronized void internalExec(String sql, Object... params) {
-    StatementListener saved = listener;
-    listener = null;
-    try {
-      exec(sql, params);
-    } finally {
-      listener = saved;
-    }
+    checkOpen();
+    run(sql, params);
   }
 
   public synchronized boolean isClosed() {

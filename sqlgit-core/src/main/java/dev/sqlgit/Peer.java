@@ -56,6 +56,9 @@ public final class Peer implements AutoCloseable {
   private final AtomicInteger queued = new AtomicInteger();
   /** How long the last batch took to write; guarded by the writer lock. */
   private long lastWriteNanos;
+  /** Batches of submissions written, and the submissions in them (benchmarks); writer lock. */
+  private long batchesWritten;
+  private long submissionsWritten;
   private final Db readView;
   private final LiveRegistry live;
   private volatile boolean closed;
@@ -243,6 +246,8 @@ public final class Peer implements AutoCloseable {
   }
 
   private void write(List<Ticket> batch) {
+    batchesWritten++;
+    submissionsWritten += batch.size();
     List<RuntimeException> results;
     try {
       results = engine.submitAll(batch.stream().map(t -> t.submission).toList());
@@ -380,6 +385,11 @@ public final class Peer implements AutoCloseable {
     } finally {
       writer.unlock();
     }
+  }
+
+  /** Mean number of submissions per batch written so far, 0 before any (benchmarks). */
+  double meanBatchSize() {
+    return withWriter(() -> batchesWritten == 0 ? 0.0 : (double) submissionsWritten / batchesWritten);
   }
 
   /** Syncs that rebased in place (tests and benchmarks; 0 on the master). */

@@ -55,9 +55,7 @@ final class ChangeCapture {
   /** The rows written since {@link #start()}. */
   Set<RowKey> collect() {
     Set<RowKey> writes = new HashSet<>();
-    for (Row r : db.internalQuery("SELECT tbl, k FROM temp._sqlgit_writes")) {
-      writes.add(new RowKey(r.getString("tbl"), r.getString("k")));
-    }
+    db.internalRead("SELECT tbl, k FROM temp._sqlgit_writes", r -> writes.add(new RowKey(r.getString(1), r.getString(2))));
     if (Schema.version(db) != installedVersion) {
       Map<String, String> now = Schema.objects(db);
       if (now.equals(objectsAtInstall)) {

@@ -353,6 +353,34 @@ public final class SqliteDb implements Db, AutoCloseable {
     }
   }
 
+  /** Reads one row of a result set column by column. */
+  @FunctionalInterface
+  public interface RowReader {
+    void read(ResultSet row) throws SQLException;
+  }
+
+  /**
+   * Runs a query without notifying the listener and hands each row to {@code reader}, building no
+   * {@link Row}: for engine bookkeeping that runs on every submit.
+   */
+  public synchronized void internalRead(String sql, RowReader reader) {
+    checkOpen();
+    try {
+      PreparedStatement ps = prepare(sql);
+      ps.clearParameters();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          reader.read(rs);
+        }
+      }
+      ran(sql);
+    } catch (SQLException e) {
+      evict(sql);
+      forgetSchemaVersions();
+      throw SqliteErrors.translate(e, sql);
+    }
+  }
+
   /**
    * Runs a write without notifying the listener (engine bookkeeping). Skips {@code
    * last_insert_rowid()}, which nobody reads here: these run many times per submit.

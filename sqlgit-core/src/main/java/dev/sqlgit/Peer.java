@@ -205,7 +205,8 @@ public final class Peer implements AutoCloseable {
     void awaitSettled() {
       LockSupport.parkNanos(this, 1_000_000);
       if (Thread.currentThread().isInterrupted()) {
-        throw new SqlGitException("interrupted while waiting for a submit to be written", new InterruptedException());
+        throw new SqlGitException(
+            "interrupted while waiting for a submit to be written", new InterruptedException());
       }
     }
 
@@ -235,8 +236,8 @@ public final class Peer implements AutoCloseable {
    * Waits briefly for submitters about to queue (inside submit, ticket not queued yet): typically
    * those the last batch just woke, which submit again at once. They then share this batch's fsync
    * instead of paying for one of their own (without it, busy threads write batches of about half
-   * of them, the woken half alternating with the other). A lone submitter never waits, and no wait is
-   * longer than a quarter of the last batch's write.
+   * of them, the woken half alternating with the other). A lone submitter never waits, and no
+   * wait is longer than a quarter of the last batch's write.
    */
   private void gather() {
     long deadline = System.nanoTime() + Math.min(lastWriteNanos / 4, 1_000_000);

@@ -40,7 +40,8 @@ final class SubmitBench {
     double raw = median(dir -> raw(dir, 256));
     List<Double> batches = new ArrayList<>();
     double group = median(dir -> batches.add(submits(dir, true)));
-    double batch = batches.subList(1, batches.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double batch = // the measured rounds', not the warm-up's
+        batches.subList(1, batches.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     double rawBatch = median(dir -> raw(dir, batch));
     double single = median(dir -> submits(dir, false));
     table.row("raw sqlite-jdbc inserts, one transaction per 256", (long) raw, 1.0, raw / rawBatch);

@@ -37,8 +37,8 @@ import java.util.stream.Stream;
  * progress) and see it once it is complete. {@link #append} is an fsynced append of one line; a
  * torn last line left by an append that never returned is cut off first (this store is the file's
  * only writer; once it has appended, it trusts its own tail while the file's key, size and time
- * are still those its append left). {@link #replace} writes a temp file, fsyncs and renames it over the log. A record
- * stream reads the file as it was when opened.
+ * are still those its append left). {@link #replace} writes a temp file, fsyncs and renames it
+ * over the log. A record stream reads the file as it was when opened.
  *
  * <p>The {@link LogMeta#generation() generation} has to be seen by other processes too, and the
  * file is all they share, so it is derived from the file: a hash of its file key (the inode, on

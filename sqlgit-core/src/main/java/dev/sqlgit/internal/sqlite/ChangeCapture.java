@@ -55,7 +55,8 @@ final class ChangeCapture {
   /** The rows written since {@link #start()}. */
   Set<RowKey> collect() {
     Set<RowKey> writes = new HashSet<>();
-    db.internalRead("SELECT tbl, k FROM temp._sqlgit_writes", r -> writes.add(new RowKey(r.getString(1), r.getString(2))));
+    db.internalRead(
+        "SELECT tbl, k FROM temp._sqlgit_writes", r -> writes.add(new RowKey(r.getString(1), r.getString(2))));
     if (Schema.version(db) != installedVersion) {
       Map<String, String> now = Schema.objects(db);
       if (now.equals(objectsAtInstall)) {

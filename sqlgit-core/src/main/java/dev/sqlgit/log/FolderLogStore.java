@@ -36,8 +36,9 @@ import java.util.stream.Stream;
  * Readers ignore a trailing line without newline (a syncer still delivering the file, an append in
  * progress) and see it once it is complete. {@link #append} is an fsynced append of one line; a
  * torn last line left by an append that never returned is cut off first (this store is the file's
- * only writer). {@link #replace} writes a temp file, fsyncs and renames it over the log. A record
- * stream reads the file as it was when opened.
+ * only writer; once it has appended, it trusts its own tail while the file's key, size and time
+ * are still those its append left). {@link #replace} writes a temp file, fsyncs and renames it
+ * over the log. A record stream reads the file as it was when opened.
  *
  * <p>The {@link LogMeta#generation() generation} has to be seen by other processes too, and the
  * file is all they share, so it is derived from the file: a hash of its file key (the inode, on
@@ -91,9 +92,15 @@ public final class FolderLogStore implements LogStore {
     }
     return locked(
         () -> {
-          layout.create();
-          JsonlFile.repairTail(file);
           LogFileState before = states.current(file).orElse(null);
+          if (before == null || !before.ownAppend()) {
+            // Not the file as this store's last append left it (a first append, a replace, a
+            // crash before): make sure the folder exists and cut a torn last line. Skipped on the
+            // appends that follow, which group commit makes frequent.
+            layout.create();
+            JsonlFile.repairTail(file);
+            before = states.current(file).orElse(null);
+          }
           long count = before == null ? 0 : before.count();
           if (data.isEmpty()) {
             return count;

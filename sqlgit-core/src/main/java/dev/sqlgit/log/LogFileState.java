@@ -14,12 +14,15 @@ import java.util.Optional;
 /**
  * What a scan of one JSONL log file found: which file it was ({@code fileKey}, the inode where the
  * platform has one), its size and modification time, how many complete records it holds, and its
- * {@link LogMeta#generation() generation}. Immutable.
+ * {@link LogMeta#generation() generation}. {@code ownAppend}: the state was recorded right after
+ * this process appended whole lines, so the file ends with a complete line (a scan cannot tell:
+ * it skips a torn last line). Immutable.
  *
  * <p>The generation hashes the file key with the first record; {@link FolderLogStore} explains why
  * and its limits.
  */
-record LogFileState(Object fileKey, long size, FileTime modified, long count, long generation) {
+record LogFileState(
+    Object fileKey, long size, FileTime modified, long count, long generation, boolean ownAppend) {
   private static final int ATTEMPTS = 10;
 
   /** Whether {@code now} (fresh attributes of the same path) shows the file this state scanned. */
@@ -35,7 +38,7 @@ record LogFileState(Object fileKey, long size, FileTime modified, long count, lo
   /** The state after this process appended {@code line} to the file it describes. */
   LogFileState plus(String line, BasicFileAttributes now) {
     long newGeneration = count == 0 ? generation(fileKey, line) : generation;
-    return new LogFileState(fileKey, now.size(), now.lastModifiedTime(), count + 1, newGeneration);
+    return new LogFileState(fileKey, now.size(), now.lastModifiedTime(), count + 1, newGeneration, true);
   }
 
   /**
@@ -71,7 +74,7 @@ record LogFileState(Object fileKey, long size, FileTime modified, long count, lo
         // look sees a mismatch and scans again rather than trusting a count that is too low.
         BasicFileAttributes a = before.get();
         return Optional.of(
-            new LogFileState(key, a.size(), a.lastModifiedTime(), count, generation(key, first)));
+            new LogFileState(key, a.size(), a.lastModifiedTime(), count, generation(key, first), false));
       }
     }
     throw new StorageException(

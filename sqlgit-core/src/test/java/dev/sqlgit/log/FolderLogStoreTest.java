@@ -69,6 +69,22 @@ class FolderLogStoreTest {
   }
 
   @Test
+  void aTornTailIsCutEvenAfterAppendsOfItsOwn() throws IOException {
+    try (FolderLogStore store = FolderLogStore.open(root)) {
+      store.append("alice", "a1");
+      store.append("alice", "a2"); // from here on the store trusts its own tail while unchanged
+      Files.writeString(log("alice"), "{\"torn", StandardOpenOption.APPEND);
+      assertThat(store.append("alice", "a3")).isEqualTo(3);
+      assertThat(Files.readString(log("alice"), UTF_8)).isEqualTo("a1\na2\na3\n");
+
+      Files.delete(log("alice"));
+      Files.delete(root.resolve("peers"));
+      assertThat(store.append("alice", "b1")).isEqualTo(1); // the folder is made again
+      assertThat(Files.readString(log("alice"), UTF_8)).isEqualTo("b1\n");
+    }
+  }
+
+  @Test
   void blankLinesAndCrLfFromOtherWritersAreReadLikeTheEngineReadsThem() throws IOException {
     try (FolderLogStore store = FolderLogStore.open(root)) {
       write("bob", "b1\r\n\n   \nb2\n");

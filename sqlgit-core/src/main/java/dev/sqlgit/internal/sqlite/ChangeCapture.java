@@ -31,7 +31,7 @@ final class ChangeCapture {
   void start() {
     // A rolled-back transaction can undo the install, so the temp schema version is checked too.
     long version = Schema.version(db);
-    long tempVersion = db.scalar("PRAGMA temp.schema_version");
+    long tempVersion = db.schemaVersion("temp");
     if (tempVersion != installedTempVersion) {
       reinstall();
     } else if (version != installedVersion) {
@@ -48,16 +48,15 @@ final class ChangeCapture {
   private void reinstall() {
     install();
     installedVersion = Schema.version(db);
-    installedTempVersion = db.scalar("PRAGMA temp.schema_version");
+    installedTempVersion = db.schemaVersion("temp");
     objectsAtInstall = Schema.objects(db);
   }
 
   /** The rows written since {@link #start()}. */
   Set<RowKey> collect() {
     Set<RowKey> writes = new HashSet<>();
-    for (Row r : db.internalQuery("SELECT tbl, k FROM temp._sqlgit_writes")) {
-      writes.add(new RowKey(r.getString("tbl"), r.getString("k")));
-    }
+    db.internalRead(
+        "SELECT tbl, k FROM temp._sqlgit_writes", r -> writes.add(new RowKey(r.getString(1), r.getString(2))));
     if (Schema.version(db) != installedVersion) {
       Map<String, String> now = Schema.objects(db);
       if (now.equals(objectsAtInstall)) {

@@ -20,7 +20,7 @@ public final class Schema {
 
   /** The main schema's version counter (changes with every DDL statement). */
   public static long version(SqliteDb db) {
-    return db.scalar("PRAGMA main.schema_version");
+    return db.schemaVersion("main");
   }
 
   /** Every user schema object (tables, indexes, views, triggers) by lower-case name, with its SQL. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -44,6 +45,11 @@ public final class SqliteDb implements Db, AutoCloseable {
   private StatementListener listener;
   private int savepointDepth;
   private boolean closed;
+  /** Whether {@link #schemaVersion} may cache: only this connection can reach the database. */
+  private final boolean privateDatabase;
+  /** Cached schema versions of "main" and "temp"; -1 when unknown. */
+  private long mainVersion = -1;
+  private long tempVersion = -1;
 
   /** Sees each statement just before it runs (used to compute read sets). */
   @FunctionalInterface
@@ -51,16 +57,27 @@ public final class SqliteDb implements Db, AutoCloseable {
     void beforeStatement(SqliteDb db, String sql);
   }
 
-  private SqliteDb(SQLiteConnection conn, String label) {
+  private SqliteDb(SQLiteConnection conn, String label, boolean privateDatabase) {
     this.conn = conn;
     this.label = label;
+    this.privateDatabase = privateDatabase;
   }
 
   /** A new, empty, private in-memory database. */
   public static SqliteDb openMemory(String label) {
     try {
-      SQLiteConnection c = (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite::memory:");
-      SqliteDb db = new SqliteDb(c, label);
+      SQLiteConfig config = new SQLiteConfig();
+      // exec() reads last_insert_rowid() itself; with the driver's generated keys on, every INSERT
+      // would also prepare a fresh "SELECT last_insert_rowid()" (a third of a submit's cost).
+      config.setGetGeneratedKeys(false);
+      SQLiteConnection c =
+          (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite::memory:", config.toProperties());
+      // Transactions here are plain SQL (BEGIN, SAVEPOINT), which SQLite handles on its own. In
+      // JDBC auto-commit mode the driver also steps a "begin" after every statement, to commit
+      // writes held back by a reader still open; this class never leaves a result set open, so
+      // the driver is told it is not in auto-commit mode (its flag only: no statement is run).
+      c.getConnectionConfig().setAutoCommit(false);
+      SqliteDb db = new SqliteDb(c, label, true);
       db.execScript("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;");
       return db;
     } catch (SQLException e) {
@@ -77,9 +94,12 @@ public final class SqliteDb implements Db, AutoCloseable {
    */
   public static SqliteDb openFile(java.nio.file.Path file, java.nio.file.Path attached, String label) {
     try {
-      SQLiteConnection c =
-          (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      SqliteDb db = new SqliteDb(c, label);
+      SQLiteConfig config = new SQLiteConfig();
+      config.setGetGeneratedKeys(false); // as in openMemory
+      SQLiteConnection c = (SQLiteConnection)
+          DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
+      c.getConnectionConfig().setAutoCommit(false); // as in openMemory
+      SqliteDb db = new SqliteDb(c, label, false); // other processes may change it: no schema cache
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA busy_timeout = 10000");
         s.execute("PRAGMA journal_mode = WAL");
@@ -116,6 +136,7 @@ public final class SqliteDb implements Db, AutoCloseable {
         it.remove();
       }
       conn.getDatabase().restore("main", source.toString(), null);
+      forgetSchemaVersions(); // the schema was replaced without a statement
     } catch (java.io.IOException e) {
       throw SqliteErrors.io("cannot stage a state image", source, e);
     } catch (SQLException e) {
@@ -136,7 +157,7 @@ public final class SqliteDb implements Db, AutoCloseable {
    * The returned {@code SqliteDb} owns the connection: {@link #close()} closes it.
    */
   public static SqliteDb wrap(SQLiteConnection conn, String label) {
-    return new SqliteDb(conn, label);
+    return new SqliteDb(conn, label, false); // a file other connections may change
   }
 
   /** A new in-memory database holding a copy of {@code image} (a database file's bytes). */
@@ -144,6 +165,7 @@ public final class SqliteDb implements Db, AutoCloseable {
     SqliteDb db = openMemory(label);
     try {
       db.conn.deserialize("main", image);
+      db.forgetSchemaVersions();
       return db;
     } catch (SQLException e) {
       db.close();
@@ -183,7 +205,9 @@ public final class SqliteDb implements Db, AutoCloseable {
       PreparedStatement ps = prepare(sql);
       SqlValues.bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
-        return readAll(rs);
+        List<Row> rows = readAll(rs);
+        ran(sql);
+        return rows;
       } finally {
         if (sql.regionMatches(true, 0, "EXPLAIN ", 0, 8)) {
           // SQLite never re-prepares a stale EXPLAIN after a schema change (its program is listed,
@@ -193,6 +217,7 @@ public final class SqliteDb implements Db, AutoCloseable {
       }
     } catch (SQLException e) {
       evict(sql);
+      forgetSchemaVersions();
       throw SqliteErrors.translate(e, sql);
     }
   }
@@ -232,13 +257,25 @@ public final class SqliteDb implements Db, AutoCloseable {
   public synchronized ExecResult exec(String sql, Object... params) {
     checkOpen();
     notifyListener(sql);
+    long changes = run(sql, params);
+    try {
+      return new ExecResult(changes, lastInsertRowid());
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, sql);
+    }
+  }
+
+  /** Runs a write from the statement cache and returns its change count. */
+  private long run(String sql, Object... params) {
     try {
       PreparedStatement ps = prepare(sql);
       SqlValues.bind(ps, params);
       long changes = ps.executeUpdate();
-      return new ExecResult(changes, lastInsertRowid());
+      ran(sql);
+      return changes;
     } catch (SQLException e) {
       evict(sql);
+      forgetSchemaVersions();
       throw SqliteErrors.translate(e, sql);
     }
   }
@@ -315,12 +352,61 @@ public final class SqliteDb implements Db, AutoCloseable {
     try {
       PreparedStatement ps = prepare(sql);
       ps.clearParameters();
+      long value;
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
+        value = rs.next() ? rs.getLong(1) : 0;
       }
+      ran(sql);
+      return value;
+    } catch (SQLException e) {
+      forgetSchemaVersions();
+      throw SqliteErrors.translate(e, sql);
+    }
+  }
+
+  /**
+   * {@code PRAGMA <schema>.schema_version} of {@code "main"} or {@code "temp"}. The engine reads
+   * both several times per submit. On a private in-memory database only this connection changes
+   * them, and only by a statement other than plain DML (DDL, a pragma, a ROLLBACK) or by a failed
+   * one (a failure may roll the transaction back), so they are cached until one of those runs.
+   */
+  public synchronized long schemaVersion(String schema) {
+    boolean main = schema.equals("main");
+    if (!main && !schema.equals("temp")) {
+      throw new IllegalArgumentException("schema must be main or temp: " + schema);
+    }
+    checkOpen();
+    long cached = main ? mainVersion : tempVersion;
+    if (cached >= 0) {
+      return cached;
+    }
+    String sql = "PRAGMA " + schema + ".schema_version";
+    long version;
+    try (ResultSet rs = prepare(sql).executeQuery()) {
+      version = rs.next() ? rs.getLong(1) : 0;
     } catch (SQLException e) {
       throw SqliteErrors.translate(e, sql);
     }
+    if (privateDatabase) {
+      if (main) {
+        mainVersion = version;
+      } else {
+        tempVersion = version;
+      }
+    }
+    return version;
+  }
+
+  /** Keeps the cached schema versions only after a statement that cannot have changed them. */
+  private void ran(String sql) {
+    if (!SchemaNeutral.is(sql)) {
+      forgetSchemaVersions();
+    }
+  }
+
+  private void forgetSchemaVersions() {
+    mainVersion = -1;
+    tempVersion = -1;
   }
 
   /** Runs a query without notifying the listener (engine introspection). */
@@ -334,15 +420,41 @@ public final class SqliteDb implements Db, AutoCloseable {
     }
   }
 
-  /** Runs a write without notifying the listener (engine bookkeeping). */
-  public synchronized void internalExec(String sql, Object... params) {
-    StatementListener saved = listener;
-    listener = null;
+  /** Reads one row of a result set column by column. */
+  @FunctionalInterface
+  public interface RowReader {
+    void read(ResultSet row) throws SQLException;
+  }
+
+  /**
+   * Runs a query without notifying the listener and hands each row to {@code reader}, building no
+   * {@link Row}: for engine bookkeeping that runs on every submit.
+   */
+  public synchronized void internalRead(String sql, RowReader reader) {
+    checkOpen();
     try {
-      exec(sql, params);
-    } finally {
-      listener = saved;
+      PreparedStatement ps = prepare(sql);
+      ps.clearParameters();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          reader.read(rs);
+        }
+      }
+      ran(sql);
+    } catch (SQLException e) {
+      evict(sql);
+      forgetSchemaVersions();
+      throw SqliteErrors.translate(e, sql);
     }
+  }
+
+  /**
+   * Runs a write without notifying the listener (engine bookkeeping). Skips {@code
+   * last_insert_rowid()}, which nobody reads here: these run many times per submit.
+   */
+  public synchronized void internalExec(String sql, Object... params) {
+    checkOpen();
+    run(sql, params);
   }
 
   public synchronized boolean isClosed() {

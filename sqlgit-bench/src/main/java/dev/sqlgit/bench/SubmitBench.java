@@ -17,16 +17,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Submits per second from 8 threads on one peer: group commit (concurrent submits share one
- * transaction and one fsync of the log) against one fsync per submit, and against raw sqlite-jdbc
- * inserts of the same rows from one thread (same pragmas as the Store seam): one transaction per
+ * Submits per second from concurrent threads on one peer (8, or {@code -Dsqlgit.bench.submit.threads}):
+ * group commit (concurrent submits share one transaction and one fsync of the log), with the state
+ * in memory and in a state folder, against one fsync per submit, and against raw sqlite-jdbc
+ * inserts of the same rows from one thread (same pragmas as the state file): one transaction per
  * 256 rows, and one transaction per batch of the size group commit actually reached (its mean
- * batch, measured on the peer).
+ * batch, measured on the peer), without and with an fsync per commit (what a durable submit pays).
  */
 final class SubmitBench {
-  private static final int THREADS = 8;
-  private static final int PER_THREAD = 500;
-  private static final int TOTAL = THREADS * PER_THREAD;
+  private static final int THREADS = Integer.getInteger("sqlgit.bench.submit.threads", 8);
+  private static final int TOTAL = 4000;
+  private static final int PER_THREAD = TOTAL / THREADS;
 
   private SubmitBench() {}
 
@@ -36,19 +37,24 @@ final class SubmitBench {
     ResultTable table = new ResultTable("submits per second, " + THREADS + " threads (median of 3 rounds of " + TOTAL + ")",
         "case", "submits/s", "vs raw, 256 per tx", "vs raw, mean batch per tx");
     // Raw rounds are short (tens of ms): warm the JIT first, or the baseline runs cold and low.
-    Samples.inFreshFolders(5, dir -> raw(dir, 256));
-    double raw = median(dir -> raw(dir, 256));
+    Samples.inFreshFolders(5, dir -> raw(dir, 256, "NORMAL"));
+    double raw = median(dir -> raw(dir, 256, "NORMAL"));
     List<Double> batches = new ArrayList<>();
-    double group = median(dir -> batches.add(submits(dir, true)));
+    double group = median(dir -> batches.add(submits(dir, true, false)));
     double batch = // the measured rounds', not the warm-up's
         batches.subList(1, batches.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    double rawBatch = median(dir -> raw(dir, batch));
-    double single = median(dir -> submits(dir, false));
+    double rawBatch = median(dir -> raw(dir, batch, "NORMAL"));
+    double rawDurable = median(dir -> raw(dir, batch, "FULL"));
+    double groupFile = median(dir -> submits(dir, true, true));
+    double single = median(dir -> submits(dir, false, false));
     table.row("raw sqlite-jdbc inserts, one transaction per 256", (long) raw, 1.0, raw / rawBatch);
     table.row(String.format("raw sqlite-jdbc inserts, one transaction per %.2f (the mean batch)", batch),
         (long) rawBatch, rawBatch / raw, 1.0);
-    table.row("Peer.submit, group commit", (long) group, group / raw, group / rawBatch);
-    table.row("Peer.submit, one fsync per submit", (long) single, single / raw, single / rawBatch);
+    table.row("the same, synchronous = FULL (each commit durable, like a submit)", (long) rawDurable,
+        rawDurable / raw, rawDurable / rawBatch);
+    table.row("Peer.submit, group commit, state in memory", (long) group, group / raw, group / rawBatch);
+    table.row("Peer.submit, group commit, state folder", (long) groupFile, groupFile / raw, groupFile / rawBatch);
+    table.row("Peer.submit, one fsync per submit, state in memory", (long) single, single / raw, single / rawBatch);
     table.print(out);
     out.printf("%ngroup commit's mean batch: %.2f submits (measured rounds)%n", batch);
   }
@@ -59,15 +65,15 @@ final class SubmitBench {
   }
 
   /** Runs the submits and returns the peer's mean batch size. */
-  private static double submits(Path dir, boolean group) throws Exception {
+  private static double submits(Path dir, boolean group, boolean stateFolder) throws Exception {
     ActionRegistry actions = ActionRegistry.builder()
         .action("init", (db, p) -> db.exec("CREATE TABLE notes(id TEXT PRIMARY KEY, body TEXT NOT NULL)"))
         .action("add", Row.class, (db, r) -> db.exec("INSERT INTO notes VALUES (?, ?)", r.id(), r.body()))
         .build();
-    try (Peer master = open(dir, "m", actions, group)) {
+    try (Peer master = open(dir, "m", actions, group, null)) {
       master.submit("init", null);
     }
-    try (Peer peer = open(dir, "p", actions, group)) {
+    try (Peer peer = open(dir, "p", actions, group, stateFolder ? dir.resolve("state-p") : null)) {
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
@@ -87,11 +93,11 @@ final class SubmitBench {
   }
 
   /** Inserts the rows from one thread, committing every {@code perTransaction} rows on average. */
-  private static void raw(Path dir, double perTransaction) throws Exception {
+  private static void raw(Path dir, double perTransaction, String synchronous) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("raw.db"))) {
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA journal_mode = WAL");
-        s.execute("PRAGMA synchronous = NORMAL");
+        s.execute("PRAGMA synchronous = " + synchronous);
         s.execute("PRAGMA busy_timeout = 5000");
         s.execute("PRAGMA foreign_keys = ON");
         s.execute("CREATE TABLE notes(id TEXT PRIMARY KEY, body TEXT NOT NULL)");
@@ -113,7 +119,8 @@ final class SubmitBench {
     }
   }
 
-  private static Peer open(Path root, String id, ActionRegistry actions, boolean group) {
-    return Peer.open(PeerOptions.builder().root(root).peerId(id).masterId("m").actions(actions).groupCommit(group).build());
+  private static Peer open(Path root, String id, ActionRegistry actions, boolean group, Path stateDir) {
+    return Peer.open(PeerOptions.builder().root(root).peerId(id).masterId("m").actions(actions).groupCommit(group)
+        .stateDir(stateDir).build());
   }
 }

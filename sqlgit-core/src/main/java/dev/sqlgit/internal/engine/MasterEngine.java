@@ -143,7 +143,8 @@ public final class MasterEngine implements Engine {
               && (m.head() == history.snapshotHead() || history.lineOf(m.head()).equals(m.anchor())))
           .isPresent();
       if (!trusted) {
-        LOG.info("{}: its state file does not match the master log; rebuilding it", cluster.describe(masterId));
+        LOG.info("{}: building its state file from snapshot + log (new, or out of step with the log)",
+            cluster.describe(masterId));
         try (StateDb rebuilt = rebuild(cluster, masterId, history)) {
           file.adopt(rebuilt);
         }

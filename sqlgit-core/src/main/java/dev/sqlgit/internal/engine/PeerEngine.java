@@ -255,7 +255,8 @@ public final class PeerEngine implements Engine {
           }
           return file;
         }
-        LOG.info("{}: its state file does not match the logs; rebuilding it", cluster.describe(peerId));
+        LOG.info("{}: building its state file from snapshot + logs (new, or out of step with the logs)",
+            cluster.describe(peerId));
         try (StateDb rebuilt = rebuild()) {
           file.adopt(rebuilt);
         }

@@ -38,6 +38,11 @@ public final class MasterEngine implements Engine {
   private final String masterId;
   private final ActionCatalog actions;
   private MasterHistory history;
+  /**
+   * How many recent entries a master with a state file keeps in memory; older ones are read back
+   * from the log on the rare occasion something reaches that far (a peer long offline, a squash).
+   */
+  static final int HISTORY_KEPT = Integer.getInteger("sqlgit.master.historyKept", 10_000);
   private final StateHolder state;
   /** Held for each write when the state lives in files that other processes may open; else null. */
   private WriterLock writerLock;
@@ -271,6 +276,15 @@ public final class MasterEngine implements Engine {
     return exclusive(() -> submitAllExclusive(batch));
   }
 
+  /** Keeps the history in memory short (see {@link #HISTORY_KEPT}): trims it to a tail when it doubled. */
+  private void trimHistory() {
+    if (state.current().persistent() && history.head() - history.knownFrom() > 2L * HISTORY_KEPT) {
+      long from = history.head() - HISTORY_KEPT;
+      history.forgetUpTo(from, history.positionOf(from),
+          () -> completeHistory(cluster, masterId, actions, cluster.readMasterLog(masterId)));
+    }
+  }
+
   private List<RuntimeException> submitAllExclusive(List<Submission> batch) {
     List<RuntimeException> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
     StateDb current = state.current();
@@ -308,6 +322,7 @@ public final class MasterEngine implements Engine {
       history.append(accepted.get(i), footprints.get(i).writes());
       changed.add(footprints.get(i).writtenTables());
     }
+    trimHistory();
     return results;
   }
 
@@ -339,6 +354,7 @@ public final class MasterEngine implements Engine {
     state.write(() -> result[0] = new Incorporation(this, history, actions, referenceOnly).run(otherPeers()));
     Incorporation.Counts counts = result[0];
     OptionalLong squashedTo = squash();
+    trimHistory();
     if (counts.applied() == 0 && counts.skipped() == 0 && squashedTo.isEmpty()) {
       return SyncReport.NOTHING;
     }

@@ -112,6 +112,29 @@ final class MasterHistory {
     return out;
   }
 
+  /**
+   * Forgets the actions up to {@code seq}, which {@code at} locates in the log, turning this into a
+   * tail after it: a long-running master need not keep its whole unsquashed history in memory. What
+   * reaches back further later completes it again through {@code complete}.
+   */
+  void forgetUpTo(long seq, ClusterStorage.LinePosition at, java.util.function.Supplier<MasterHistory> complete) {
+    if (seq <= knownFrom || seq > head()) {
+      return;
+    }
+    String line = lineOf(seq);
+    log.removeIf(a -> a.seq() <= seq);
+    writes.keySet().removeIf(s -> s <= seq);
+    positions.keySet().removeIf(s -> s < seq);
+    positions.put(seq, at);
+    incorporated.clear();
+    for (MasterAction a : log) {
+      incorporated.computeIfAbsent(a.source().peer(), p -> new HashSet<>()).add(a.source().seq());
+    }
+    knownFrom = seq;
+    knownFromLine = line;
+    completer = complete;
+  }
+
   /** Whether this is a {@link #tail} (whose actions start after {@link #knownFrom()}). */
   boolean isTail() {
     return completer != null;

@@ -122,44 +122,42 @@ public final class MasterEngine implements Engine {
   /** Opens the master on its state file: taken as it is when its marks match the log, else rebuilt. */
   private static MasterEngine openOn(
       ClusterStorage cluster, String masterId, ActionCatalog actions, boolean referenceOnly, StateDb file) {
-    {
-      // The master log is its own: the state matches it when the head's line is where the marks say
-      // and only acks follow (a crash between a log write and the state commit leaves an action).
-      Optional<StateMarks> marks = StateMarks.read(file).filter(m -> m.replica().equals(masterId));
-      Optional<ClusterStorage.MasterLogTail> after = referenceOnly || marks.isEmpty() || marks.get().anchor().isEmpty()
-          ? Optional.empty()
-          : cluster.readMasterLogAfter(masterId, marks.get().head(), marks.get().anchor(), marks.get().anchorAt());
-      Optional<MasterHistory> tail = after.flatMap(t -> tailAt(cluster, masterId, actions, marks.get(), t));
-      if (tail.isPresent()) {
-        // The file holds exactly what the log says: read nothing before its head.
-        tail.get().recordedWritesIn(seq -> file.journal().writesOf(seq));
-        Map<String, Long> acks = new HashMap<>(marks.get().acks());
-        acks.putAll(acksIn(after.get().log())); // acks appended after the last state commit
-        MasterEngine engine = new MasterEngine(cluster, masterId, actions, tail.get(), file, acks, referenceOnly);
-        engine.headAt = tail.get().positionOf(tail.get().head());
-        engine.rebuiltOnOpen = false;
-        return engine;
-      }
-      MasterLog log = cluster.readMasterLog(masterId);
-      MasterHistory history = completeHistory(cluster, masterId, actions, log);
-      history.recordedWritesIn(seq -> file.journal().writesOf(seq));
-      boolean trusted = marks
-          .filter(m -> m.head() == history.head()
-              && (m.head() == history.snapshotHead() || history.lineOf(m.head()).equals(m.anchor())))
-          .isPresent();
-      if (!trusted) {
-        LOG.info("{}: building its state file from snapshot + log (new, or out of step with the log)",
-            cluster.describe(masterId));
-        try (StateDb rebuilt = rebuild(cluster, masterId, history)) {
-          file.adopt(rebuilt);
-        }
-        Map<String, Long> acks = acksIn(log);
-        file.inTransaction(() -> marks(cluster, masterId, history, acks).write(file));
-      }
-      MasterEngine engine = new MasterEngine(cluster, masterId, actions, history, file, acksIn(log), referenceOnly);
-      engine.rebuiltOnOpen = !trusted;
+    // The master log is its own: the state matches it when the head's line is where the marks say
+    // and only acks follow (a crash between a log write and the state commit leaves an action).
+    Optional<StateMarks> marks = StateMarks.read(file).filter(m -> m.replica().equals(masterId));
+    Optional<ClusterStorage.MasterLogTail> after = referenceOnly || marks.isEmpty() || marks.get().anchor().isEmpty()
+        ? Optional.empty()
+        : cluster.readMasterLogAfter(masterId, marks.get().head(), marks.get().anchor(), marks.get().anchorAt());
+    Optional<MasterHistory> tail = after.flatMap(t -> tailAt(cluster, masterId, actions, marks.get(), t));
+    if (tail.isPresent()) {
+      // The file holds exactly what the log says: read nothing before its head.
+      tail.get().recordedWritesIn(seq -> file.journal().writesOf(seq));
+      Map<String, Long> acks = new HashMap<>(marks.get().acks());
+      acks.putAll(acksIn(after.get().log())); // acks appended after the last state commit
+      MasterEngine engine = new MasterEngine(cluster, masterId, actions, tail.get(), file, acks, referenceOnly);
+      engine.headAt = tail.get().positionOf(tail.get().head());
+      engine.rebuiltOnOpen = false;
       return engine;
     }
+    MasterLog log = cluster.readMasterLog(masterId);
+    MasterHistory history = completeHistory(cluster, masterId, actions, log);
+    history.recordedWritesIn(seq -> file.journal().writesOf(seq));
+    boolean trusted = marks
+        .filter(m -> m.head() == history.head()
+            && (m.head() == history.snapshotHead() || history.lineOf(m.head()).equals(m.anchor())))
+        .isPresent();
+    if (!trusted) {
+      LOG.info("{}: building its state file from snapshot + log (new, or out of step with the log)",
+          cluster.describe(masterId));
+      try (StateDb rebuilt = rebuild(cluster, masterId, history)) {
+        file.adopt(rebuilt);
+      }
+      Map<String, Long> acks = acksIn(log);
+      file.inTransaction(() -> marks(masterId, history, acks).write(file));
+    }
+    MasterEngine engine = new MasterEngine(cluster, masterId, actions, history, file, acksIn(log), referenceOnly);
+    engine.rebuiltOnOpen = !trusted;
+    return engine;
   }
 
   /**
@@ -249,7 +247,7 @@ public final class MasterEngine implements Engine {
     return new StateMarks(masterId, head, line, at, Optional.empty(), acks);
   }
 
-  private static StateMarks marks(ClusterStorage cluster, String masterId, MasterHistory history, Map<String, Long> acks) {
+  private static StateMarks marks(String masterId, MasterHistory history, Map<String, Long> acks) {
     return marks(masterId, history.head(), history.lineOf(history.head()), ClusterStorage.LinePosition.UNKNOWN, acks);
   }
 

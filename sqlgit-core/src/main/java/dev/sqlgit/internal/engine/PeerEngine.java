@@ -43,7 +43,7 @@ public final class PeerEngine implements Engine {
   private final StateHolder state;
   private List<PeerAction> own;
   private long integratedHead;
-  /** {@link #anchorOf} the integrated head, for the state file's marks. */
+  /** The log line of the integrated head ({@link MasterHistory#lineOf}), for the state file's marks. */
   private String anchor = "";
   /** Where {@link #anchor} was last seen in the master log. */
   private ClusterStorage.LinePosition anchorAt = ClusterStorage.LinePosition.UNKNOWN;
@@ -159,8 +159,8 @@ public final class PeerEngine implements Engine {
     MasterHistory history = Optional.ofNullable(file)
         .flatMap(StateMarks::read)
         .filter(m -> m.replica().equals(peerId))
-        .flatMap(m -> readHistoryAfter(cluster, masterId, actions, m.head(), m.anchor(), m.anchorAt()))
-        .orElseGet(() -> readHistory(cluster, masterId, actions));
+        .flatMap(m -> MasterHistoryReads.readHistoryAfter(cluster, masterId, actions, m.head(), m.anchor(), m.anchorAt()))
+        .orElseGet(() -> MasterHistoryReads.readHistory(cluster, masterId, actions));
 
     List<PeerAction> own = new ArrayList<>();
     PeerLogEntry.MasterAck lastAck = null;
@@ -187,182 +187,19 @@ public final class PeerEngine implements Engine {
     if (own.isEmpty()) {
       integrated = history.head(); // nothing pending: catch up with what is on disk
     }
-    Opening opening = new Opening(cluster, peerId, history, own, integrated, maxSeq + 1,
-        () -> readHistory(cluster, masterId, actions));
+    PeerOpening opening = new PeerOpening(cluster, peerId, history, own, integrated, maxSeq + 1,
+        () -> MasterHistoryReads.readHistory(cluster, masterId, actions));
     StateDb initial = file == null ? opening.rebuild() : opening.fromStateFile(file);
     PeerEngine engine = new PeerEngine(cluster, peerId, masterId, actions, initial, referenceOnly);
     engine.own = own;
     engine.pendingTables.putAll(opening.pendingTables);
     engine.rebuiltOnOpen = opening.rebuilt;
     engine.integratedHead = integrated;
-    engine.anchor = anchorOf(history, integrated);
+    engine.anchor = history.lineOf(integrated);
     engine.anchorAt = history.positionOf(integrated);
     engine.nextSeq = maxSeq + 1;
     engine.ackedIntegratedHead = own.isEmpty() && lastAck != null && lastAck.masterSeq() == integrated;
     return engine;
-  }
-
-  /** How a peer's state comes to be on open: rebuilt, or taken from its state file. */
-  private static final class Opening {
-    final ClusterStorage cluster;
-    final String peerId;
-    final MasterHistory history;
-    final List<PeerAction> own;
-    final long integrated;
-    final long nextSeq;
-    final Map<Long, Set<String>> pendingTables = new HashMap<>();
-    /** The complete history, for a rebuild when {@link #history} is only a tail. */
-    final java.util.function.Supplier<MasterHistory> complete;
-    boolean rebuilt = true;
-
-    Opening(ClusterStorage cluster, String peerId, MasterHistory history, List<PeerAction> own, long integrated,
-        long nextSeq, java.util.function.Supplier<MasterHistory> complete) {
-      this.complete = complete;
-      this.cluster = cluster;
-      this.peerId = peerId;
-      this.history = history;
-      this.own = own;
-      this.integrated = integrated;
-      this.nextSeq = nextSeq;
-    }
-
-    /** The reference path: the master state at the integrated head, plus the pending actions. */
-    StateDb rebuild() {
-      MasterHistory all = history.isTail() ? complete.get() : history;
-      StateDb state = all.stateAt(Math.max(integrated, all.snapshotHead()), null);
-      try {
-        for (PeerAction a : own) {
-          pendingTables.put(a.seq(), replayPending(state, a, all.snapshotHead(), cluster.describe(peerId)));
-        }
-        return state;
-      } catch (RuntimeException e) {
-        state.close(); // e.g. SchemaTooNewException: code older than its own pending entries
-        throw e;
-      }
-    }
-
-    /**
-     * The state file as it is when its marks match the logs (caught up in place to the master head
-     * when nothing is pending), else rebuilt on the reference path and copied into it.
-     */
-    StateDb fromStateFile(StateDb file) {
-      {
-        Optional<StateMarks> marks = StateMarks.read(file).filter(this::trusts);
-        if (marks.isPresent() && catchUp(file, marks.get().head())) {
-          rebuilt = false;
-          if (!own.isEmpty()) {
-            pendingTables.put(-1L, Set.of(ChangedTables.ALL)); // which tables they wrote is not kept
-          }
-          return file;
-        }
-        LOG.info("{}: building its state file from snapshot + logs (new, or out of step with the logs)",
-            cluster.describe(peerId));
-        try (StateDb rebuilt = rebuild()) {
-          file.adopt(rebuilt);
-        }
-        file.inTransaction(() -> marks(integrated).write(file));
-        return file;
-      }
-    }
-
-    private boolean trusts(StateMarks m) {
-      return m.replica().equals(peerId)
-          && m.sameLog(cluster.meta(peerId))
-          && m.head() >= history.snapshotHead()
-          && m.head() <= history.head()
-          && (m.head() == history.snapshotHead() || anchorOf(history, m.head()).equals(m.anchor()))
-          && (own.isEmpty() ? m.head() <= integrated : m.head() == integrated);
-    }
-
-    /** Brings a file at master seq {@code from} (nothing pending) up to the head, in place. */
-    private boolean catchUp(StateDb file, long from) {
-      if (from == integrated) {
-        return true;
-      }
-      var outcome = new InPlaceRebase(peerId, history, file, from).run(List.of(), nextSeq);
-      if (outcome.isEmpty()) {
-        return false;
-      }
-      marks(integrated).write(file);
-      outcome.get().commit();
-      return true;
-    }
-
-    private StateMarks marks(long head) {
-      return new StateMarks(
-          peerId, head, anchorOf(history, head), history.positionOf(head), cluster.meta(peerId), Map.of());
-    }
-  }
-
-  /** The log line of master entry {@code head}: what the state file's marks anchor to. */
-  static String anchorOf(MasterHistory history, long head) {
-    return history.lineOf(head);
-  }
-
-  /**
-   * Re-applies a pending own action on open and returns the tables it wrote. If it no longer
-   * applies although its base could be rebuilt, actions are not deterministic: that is an error.
-   * If a squash has passed its base (its log reached the master only after the master squashed),
-   * the state it was written against is gone: it stays pending, outside the local state, and the
-   * next sync meets it as a conflict for the resolver. An acknowledged action is never dropped here.
-   */
-  private static Set<String> replayPending(StateDb state, PeerAction a, long snapshotHead, String log) {
-    try {
-      return state.applyOwn(a).writtenTables();
-    } catch (ActionFailedException e) {
-      if (a.baseMasterSeq() >= snapshotHead) {
-        throw new IntegrityException(
-            log + ": pending action seq " + a.seq() + " no longer applies on replay; actions must be deterministic", e);
-      }
-      LOG.warn("{}: pending action seq {} was written on master seq {}, which a squash has since passed;"
-          + " it stays pending and the next sync treats it as a conflict", log, a.seq(), a.baseMasterSeq());
-      return Set.of();
-    }
-  }
-
-  /** Reads snapshot + master log as this replica's root has them; throws on file-sync lag. */
-  static MasterHistory readHistory(ClusterStorage cluster, String masterId, ActionCatalog actions) {
-    MasterLog masterLog = cluster.readMasterLog(masterId);
-    long snapshotHead = cluster.snapshotHead();
-    if (masterLog.snapshotMarker() > snapshotHead) {
-      throw new FileSyncLagException(snapshotHead, masterLog.snapshotMarker());
-    }
-    // Only the reference path reads the snapshot itself; it must still be the one whose head we saw.
-    java.util.function.Supplier<byte[]> image = () -> {
-      byte[] file = cluster.readSnapshot().orElse(null);
-      long head = SnapshotImage.headOf(file);
-      if (head != snapshotHead) {
-        throw new FileSyncLagException(head, snapshotHead);
-      }
-      return SnapshotImage.stateOf(file, actions.migrations());
-    };
-    return new MasterHistory(actions, image, snapshotHead, masterLog.actions());
-  }
-
-  /**
-   * The tail of the master history after {@code seq}, whose log line is {@code anchor}: only the
-   * lines after it are parsed. Empty when the log no longer holds that line or a snapshot has
-   * passed it: then only the whole history will do.
-   */
-  static Optional<MasterHistory> readHistoryAfter(ClusterStorage cluster, String masterId, ActionCatalog actions,
-      long seq, String anchor, ClusterStorage.LinePosition hint) {
-    if (anchor.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<ClusterStorage.MasterLogTail> tail = cluster.readMasterLogAfter(masterId, seq, anchor, hint);
-    if (tail.isEmpty()) {
-      return Optional.empty();
-    }
-    long marker = tail.get().log().snapshotMarker();
-    long snapshotHead = cluster.snapshotHead();
-    if (marker > snapshotHead) {
-      throw new FileSyncLagException(snapshotHead, marker);
-    }
-    if (snapshotHead > seq) {
-      return Optional.empty();
-    }
-    return Optional.of(MasterHistory.tail(actions, snapshotHead, seq, anchor, tail.get().log().actions(),
-        tail.get().actionPositions(), () -> readHistory(cluster, masterId, actions)));
   }
 
   /**
@@ -372,9 +209,9 @@ public final class PeerEngine implements Engine {
   private MasterHistory historyForSync() {
     boolean tailWillDo = !referenceOnly && own.stream().allMatch(a -> a.baseMasterSeq() >= integratedHead);
     return (tailWillDo
-            ? readHistoryAfter(cluster, masterId, actions, integratedHead, anchor, anchorAt)
+            ? MasterHistoryReads.readHistoryAfter(cluster, masterId, actions, integratedHead, anchor, anchorAt)
             : Optional.<MasterHistory>empty())
-        .orElseGet(() -> readHistory(cluster, masterId, actions));
+        .orElseGet(() -> MasterHistoryReads.readHistory(cluster, masterId, actions));
   }
 
   @Override
@@ -443,7 +280,7 @@ public final class PeerEngine implements Engine {
       }
     }
     // The reference path needs the whole history.
-    MasterHistory history = read.isTail() ? readHistory(cluster, masterId, actions) : read;
+    MasterHistory history = read.isTail() ? MasterHistoryReads.readHistory(cluster, masterId, actions) : read;
     if (history.head() < integratedHead) {
       throw new MasterLogBehindException(history.head(), integratedHead);
     }
@@ -474,7 +311,7 @@ public final class PeerEngine implements Engine {
     Rebase.Result result = outcome.get().result();
     try {
       cluster.rewritePeerLog(peerId, logAfter(result));
-      mark(state.current(), result.head(), anchorOf(history, result.head()), history.positionOf(result.head()));
+      mark(state.current(), result.head(), history.lineOf(result.head()), history.positionOf(result.head()));
     } catch (RuntimeException e) {
       outcome.get().abort();
       throw e;
@@ -509,7 +346,7 @@ public final class PeerEngine implements Engine {
       state.write(() -> {
         current.adopt(rebuilt);
         current.inTransaction(
-            () -> mark(current, result.head(), anchorOf(history, result.head()), history.positionOf(result.head())));
+            () -> mark(current, result.head(), history.lineOf(result.head()), history.positionOf(result.head())));
       });
     }
   }
@@ -522,7 +359,7 @@ public final class PeerEngine implements Engine {
   }
 
   private void adopt(Rebase.Result result, MasterHistory history) {
-    anchor = anchorOf(history, result.head());
+    anchor = history.lineOf(result.head());
     anchorAt = history.positionOf(result.head());
     own = new ArrayList<>(result.kept());
     integratedHead = result.head();

@@ -114,9 +114,16 @@ public record PeerOptions(
     }
 
     /**
-     * A folder for this peer's local state. Optional: in this release the state is rebuilt in
-     * memory from the snapshot and logs on open; the folder is created and reserved for the
-     * persistent state of the incremental engine.
+     * A folder for this peer's local state ({@code state.db}, {@code journal.db}, {@code
+     * writer.lock}), created when missing. Optional: without it the state lives in memory and open
+     * replays the logs; with it, a reopen takes the state as the files hold it (rebuilding them
+     * only when they no longer match the logs), and several processes may open the same peer and
+     * take turns writing. One folder per peer: a folder of another replica is rebuilt, not used.
+     *
+     * <pre>{@code
+     * PeerOptions.builder().root(Path.of("shared/cluster")).peerId("bob").masterId("alice")
+     *     .actions(actions).stateDir(Path.of("local/bob")).build();
+     * }</pre>
      */
     public Builder stateDir(Path stateDir) {
       this.stateDir = stateDir;

@@ -15,6 +15,7 @@ import dev.sqlgit.internal.sqlite.SqliteDb;
 import dev.sqlgit.internal.sqlite.SqliteErrors;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -84,14 +85,21 @@ public final class Peer implements AutoCloseable {
         };
     this.readView = new ReadOnlyDb(access);
     this.live = new LiveRegistry(options.peerId(), access, options.liveExecutor());
-    // Another process on the same files changed the state: what it changed is not known here.
-    this.otherWriters = options.stateDirectory()
-        .map(dir -> CommitWatcher.start(dir.resolve("state.db"), OTHER_WRITERS_POLL, options.peerId(), counter -> {
+    this.otherWriters = options.stateDirectory().map(this::watchOtherWriters).orElse(null);
+  }
+
+  /**
+   * Re-runs every live query when another process on the same files commits (what it changed is
+   * not known here). Polls only while some live query is open.
+   */
+  private CommitWatcher watchOtherWriters(Path stateDir) {
+    return CommitWatcher.start(stateDir.resolve("state.db"), OTHER_WRITERS_POLL, options.peerId(),
+        () -> live.size() > 0,
+        counter -> {
           if (!closed && !engine.knowsCommit(counter)) {
             live.invalidateAll();
           }
-        }))
-        .orElse(null);
+        });
   }
 
   /**

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * a connection of its own polls {@code PRAGMA data_version}, which SQLite changes exactly when
  * someone else committed. The callback gets the file's {@code PRAGMA application_id}, so that its
  * owner can tell its own commits apart. A poll is two pragmas on an idle connection (no file
- * read when nothing changed), every {@code interval}, on one daemon thread.
+ * read when nothing changed), every {@code interval}, on one daemon thread, and only while
+ * someone wants to know ({@code wanted}): a peer with no live query does not poll at all.
  */
 public final class CommitWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CommitWatcher.class);
@@ -27,11 +28,14 @@ public final class CommitWatcher implements AutoCloseable {
   private final Connection connection;
   private final ScheduledExecutorService timer;
   private final IntConsumer onCommit;
+  private final java.util.function.BooleanSupplier wanted;
   private long lastVersion;
 
-  private CommitWatcher(Connection connection, IntConsumer onCommit, String name) {
+  private CommitWatcher(Connection connection, IntConsumer onCommit, java.util.function.BooleanSupplier wanted,
+      String name) {
     this.connection = connection;
     this.onCommit = onCommit;
+    this.wanted = wanted;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sqlgit-commit-watcher-" + name);
       t.setDaemon(true);
@@ -39,11 +43,15 @@ public final class CommitWatcher implements AutoCloseable {
     });
   }
 
-  /** Starts watching {@code file}; {@code onCommit} runs on the watcher's thread. */
-  public static CommitWatcher start(Path file, Duration interval, String name, IntConsumer onCommit) {
+  /**
+   * Starts watching {@code file} while {@code wanted} says so; {@code onCommit} runs on the
+   * watcher's thread. A commit made while nobody wanted to know is reported at the next wanted poll.
+   */
+  public static CommitWatcher start(
+      Path file, Duration interval, String name, java.util.function.BooleanSupplier wanted, IntConsumer onCommit) {
     try {
       Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      CommitWatcher watcher = new CommitWatcher(c, onCommit, name);
+      CommitWatcher watcher = new CommitWatcher(c, onCommit, wanted, name);
       watcher.lastVersion = watcher.pragma("PRAGMA data_version");
       long millis = Math.max(1, interval.toMillis());
       watcher.timer.scheduleWithFixedDelay(watcher::poll, millis, millis, TimeUnit.MILLISECONDS);
@@ -54,6 +62,9 @@ public final class CommitWatcher implements AutoCloseable {
   }
 
   private synchronized void poll() {
+    if (!wanted.getAsBoolean()) {
+      return;
+    }
     try {
       long version = pragma("PRAGMA data_version");
       if (version != lastVersion) {

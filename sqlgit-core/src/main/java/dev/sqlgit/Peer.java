@@ -176,6 +176,7 @@ public final class Peer implements AutoCloseable {
     // to find its ticket written would turn every batch into a batch of one). A writer writes one
     // batch, then wakes a waiting submitter to write the next: writing batch after batch for the
     // others would starve its own caller, which would then finish alone in batches of one.
+    List<Ticket> written = List.of();
     submitting.incrementAndGet();
     try {
       submissions.add(ticket);
@@ -185,7 +186,7 @@ public final class Peer implements AutoCloseable {
           try {
             checkOpen();
             if (!ticket.settled()) { // else the writer before settled it just now
-              writeQueuedSubmissions();
+              written = writeQueuedSubmissions();
             }
           } finally {
             releaseWriter();
@@ -197,6 +198,10 @@ public final class Peer implements AutoCloseable {
     } finally {
       submitting.decrementAndGet();
     }
+    // Wake the batch's submitters only now, the writer released and this caller no longer counted
+    // as about to queue (see gather): unparking dozens of threads costs several µs each, and the
+    // next batch is meanwhile being written.
+    written.forEach(Ticket::wake);
     ticket.rethrow();
   }
 
@@ -211,10 +216,10 @@ public final class Peer implements AutoCloseable {
       this.submission = submission;
     }
 
+    /** Settles without waking the submitter: the writer wakes it (see {@link #wake}). */
     void settle(RuntimeException failure) {
       this.failure = failure;
       settled = true; // publishes failure to the waiting submitter
-      wake();
     }
 
     boolean settled() {
@@ -227,11 +232,16 @@ public final class Peer implements AutoCloseable {
     }
 
     /**
-     * Waits until woken (see {@link #wake}), briefly. Bounded, because a ticket queued just as a
-     * writer finished its batch is written by whoever takes the lock next: the caller.
+     * Waits until woken (see {@link #wake}): by the writer that settled the ticket, or by one
+     * releasing the writer while this ticket heads the queue (a ticket queued just as a writer
+     * finished its batch is written by whoever takes the lock next: maybe the caller). The bound
+     * is only a safety net, e.g. when the ticket ahead belongs to a submitter that has left (it
+     * was interrupted) and so never writes. It is not short: with 64 threads waiting on 2 cores
+     * for ~4 ms batches, a 1 ms bound woke each about 5 times per submit just to park again, CPU
+     * taken from the writer.
      */
     void awaitSettled() {
-      LockSupport.parkNanos(this, 1_000_000);
+      LockSupport.parkNanos(this, 20_000_000);
       if (Thread.currentThread().isInterrupted()) {
         throw new SqlGitException(
             "interrupted while waiting for a submit to be written", new InterruptedException());
@@ -245,8 +255,8 @@ public final class Peer implements AutoCloseable {
     }
   }
 
-  /** Writes every queued submission as one batch. */
-  private void writeQueuedSubmissions() {
+  /** Writes every queued submission as one batch; returns its tickets (settled, to wake). */
+  private List<Ticket> writeQueuedSubmissions() {
     gather();
     List<Ticket> batch = new java.util.ArrayList<>();
     for (Ticket t = submissions.poll(); t != null; t = submissions.poll()) {
@@ -258,6 +268,7 @@ public final class Peer implements AutoCloseable {
       write(batch);
       lastWriteNanos = System.nanoTime() - start;
     }
+    return batch;
   }
 
   /**

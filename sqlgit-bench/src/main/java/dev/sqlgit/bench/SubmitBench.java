@@ -39,6 +39,9 @@ final class SubmitBench {
     // Raw rounds are short (tens of ms): warm the JIT first, or the baseline runs cold and low.
     Samples.inFreshFolders(5, dir -> raw(dir, 256, "NORMAL"));
     double raw = median(dir -> raw(dir, 256, "NORMAL"));
+    // The same for submits: measured after a single warm-up round, the compiler threads still took
+    // about half of the 2 cores during the group-commit rounds (perf), starving the writer.
+    Samples.inFreshFolders(4, dir -> submits(dir, true, false));
     List<Double> batches = new ArrayList<>();
     double group = median(dir -> batches.add(submits(dir, true, false)));
     double batch = // the measured rounds', not the warm-up's

@@ -73,6 +73,7 @@ class CrashTest {
         FileEvents events = FileEvents.watch(cluster, child::inject)) {
       lines = planner.killDuring(child, target);
     }
+    keep(work.resolve("child-" + kill + ".out"), lines); // with the files a failure keeps, for diagnosis
     ledger.read(lines);
     stats.record(lines, CrashEvidence.windows(before, CrashEvidence.scan(cluster)));
     if (random.nextInt(4) == 0) {
@@ -89,6 +90,14 @@ class CrashTest {
       replicas.values().forEach(Peer::close);
     }
     TempDirs.delete(copy);
+  }
+
+  private static void keep(Path file, List<String> lines) {
+    try {
+      java.nio.file.Files.write(file, lines);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Appends half a line to {@code id}'s own log, as an append cut short by a power loss leaves it. */

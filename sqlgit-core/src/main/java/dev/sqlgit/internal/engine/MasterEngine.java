@@ -44,8 +44,8 @@ public final class MasterEngine implements Engine {
    */
   static final int HISTORY_KEPT = Integer.getInteger("sqlgit.master.historyKept", 10_000);
   private final StateHolder state;
-  /** Held for each write when the state lives in files that other processes may open; else null. */
-  private WriterLock writerLock;
+  /** Held for each write when the state lives in files that other processes may open. */
+  private WriterLock writerLock = WriterLock.NONE;
   /** The newest ack recorded per peer. */
   private final Map<String, Long> acks = new HashMap<>();
   private final ChangedTables changed = new ChangedTables();
@@ -105,17 +105,10 @@ public final class MasterEngine implements Engine {
       return new MasterEngine(
           cluster, masterId, actions, history, rebuild(cluster, masterId, history), acksIn(log), referenceOnly);
     }
-    WriterLock writerLock = new WriterLock(stateDir);
-    return writerLock.hold(() -> {
-      StateDb file = StateDb.openFile(stateDir, actions, masterId);
-      try {
-        MasterEngine engine = openOn(cluster, masterId, actions, referenceOnly, file);
-        engine.writerLock = writerLock;
-        return engine;
-      } catch (RuntimeException e) {
-        file.close();
-        throw e;
-      }
+    return WriterLock.open(stateDir, actions, masterId, (lock, file) -> {
+      MasterEngine engine = openOn(cluster, masterId, actions, referenceOnly, file);
+      engine.writerLock = lock;
+      return engine;
     });
   }
 
@@ -152,10 +145,11 @@ public final class MasterEngine implements Engine {
       try (StateDb rebuilt = rebuild(cluster, masterId, history)) {
         file.adopt(rebuilt);
       }
-      Map<String, Long> acks = acksIn(log);
-      file.inTransaction(() -> marks(masterId, history, acks).write(file));
     }
     MasterEngine engine = new MasterEngine(cluster, masterId, actions, history, file, acksIn(log), referenceOnly);
+    if (!trusted) {
+      file.inTransaction(() -> engine.mark(file));
+    }
     engine.rebuiltOnOpen = !trusted;
     return engine;
   }
@@ -166,11 +160,7 @@ public final class MasterEngine implements Engine {
    * counters and history are recovered from disk, never trusted from memory (SPEC §6).
    */
   private <T> T exclusive(java.util.function.Supplier<T> body) {
-    if (writerLock == null) {
-      return body.get();
-    }
-    StateDb file = state.current();
-    return writerLock.write(file, () -> state.write(() -> reload(file)), body);
+    return writerLock.write(state, this::reload, body);
   }
 
   private void reload(StateDb file) {
@@ -247,10 +237,6 @@ public final class MasterEngine implements Engine {
     return new StateMarks(masterId, head, line, at, Optional.empty(), acks);
   }
 
-  private static StateMarks marks(String masterId, MasterHistory history, Map<String, Long> acks) {
-    return marks(masterId, history.head(), history.lineOf(history.head()), ClusterStorage.LinePosition.UNKNOWN, acks);
-  }
-
   /**
    * Records in a state file what it now holds, up to master action {@code head} whose log line is
    * {@code line}, just appended; call inside the transaction that changed it.
@@ -313,7 +299,7 @@ public final class MasterEngine implements Engine {
                     cluster.appendAllMaster(
                         masterId, accepted.stream().map(a -> (MasterLogEntry) new MasterLogEntry.Action(a)).toList());
                     MasterAction last = accepted.get(accepted.size() - 1);
-                    markAppended(current, last.seq(), LogCodec.encode(new MasterLogEntry.Action(last)));
+                    markAppended(current, last.seq(), MasterHistory.lineOf(last));
                   }
                 }));
     for (int i = 0; i < accepted.size(); i++) {

@@ -105,11 +105,12 @@ final class MasterHistory {
   }
 
   private static List<String> lines(List<MasterAction> actions) {
-    List<String> out = new ArrayList<>(actions.size());
-    for (MasterAction a : actions) {
-      out.add(dev.sqlgit.internal.log.LogCodec.encode(new dev.sqlgit.internal.log.MasterLogEntry.Action(a)));
-    }
-    return out;
+    return actions.stream().map(MasterHistory::lineOf).toList();
+  }
+
+  /** The log line of {@code action}, as this codec writes it. */
+  static String lineOf(MasterAction action) {
+    return dev.sqlgit.internal.log.LogCodec.encode(new dev.sqlgit.internal.log.MasterLogEntry.Action(action));
   }
 
   /**
@@ -198,7 +199,7 @@ final class MasterHistory {
     if (seq <= snapshotHead) {
       return "";
     }
-    return dev.sqlgit.internal.log.LogCodec.encode(new dev.sqlgit.internal.log.MasterLogEntry.Action(actionsAfter(seq - 1).get(0)));
+    return lineOf(actionsAfter(seq - 1).get(0));
   }
 
   long snapshotHead() {

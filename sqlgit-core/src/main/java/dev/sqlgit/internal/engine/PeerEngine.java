@@ -53,8 +53,8 @@ public final class PeerEngine implements Engine {
   private final boolean referenceOnly;
   private long syncsInPlace;
   private boolean rebuiltOnOpen;
-  /** Held for each write when the state lives in files that other processes may open; else null. */
-  private WriterLock writerLock;
+  /** Held for each write when the state lives in files that other processes may open. */
+  private WriterLock writerLock = WriterLock.NONE;
   /** Tables each pending own action wrote, by seq: a sync undoes them. */
   private final Map<Long, Set<String>> pendingTables = new HashMap<>();
   private final ChangedTables changed = new ChangedTables();
@@ -99,17 +99,10 @@ public final class PeerEngine implements Engine {
     if (stateDir == null) {
       return open(cluster, peerId, masterId, actions, referenceOnly, cluster.readPeerLog(peerId), null);
     }
-    WriterLock writerLock = new WriterLock(stateDir);
-    return writerLock.hold(() -> {
-      StateDb file = StateDb.openFile(stateDir, actions, peerId);
-      try {
-        PeerEngine engine = open(cluster, peerId, masterId, actions, referenceOnly, cluster.readPeerLog(peerId), file);
-        engine.writerLock = writerLock;
-        return engine;
-      } catch (RuntimeException | Error e) {
-        file.close();
-        throw e;
-      }
+    return WriterLock.open(stateDir, actions, peerId, (lock, file) -> {
+      PeerEngine engine = open(cluster, peerId, masterId, actions, referenceOnly, cluster.readPeerLog(peerId), file);
+      engine.writerLock = lock;
+      return engine;
     });
   }
 
@@ -120,11 +113,7 @@ public final class PeerEngine implements Engine {
    * (SPEC §6).
    */
   private <T> T exclusive(java.util.function.Supplier<T> body) {
-    if (writerLock == null) {
-      return body.get();
-    }
-    StateDb file = state.current();
-    return writerLock.write(file, () -> state.write(() -> reload(file)), body);
+    return writerLock.write(state, this::reload, body);
   }
 
   private void reload(StateDb file) {

@@ -42,6 +42,7 @@ final class StateDb implements AutoCloseable {
     this.persistent = persistent;
     if (persistent) {
       ownSteps = Math.max(OWN_STEPS, journal().lastStep(OWN_STEPS)); // own steps must keep increasing
+      StateMarks.createTable(this);
       noteCommit(commitCounter());
     }
   }

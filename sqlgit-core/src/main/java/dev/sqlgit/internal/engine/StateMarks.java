@@ -55,16 +55,19 @@ record StateMarks(
     return log.map(m -> m.generation() == logGeneration && m.lastSeq() == logLastSeq).orElse(logLastSeq == 0);
   }
 
+  /** Creates the marks table of a state file, once, when it opens. */
+  static void createTable(StateDb state) {
+    state.db().internalExec(TABLE);
+  }
+
   /** The marks of {@code state}, or empty when it has none or its two files disagree. */
   static Optional<StateMarks> read(StateDb state) {
-    state.db().internalExec(TABLE);
     List<Row> rows = state.db().internalQuery("SELECT * FROM sqlgit._sqlgit_marks WHERE id = 1");
     if (rows.isEmpty()) {
       return Optional.empty();
     }
     Row r = rows.get(0);
-    long applicationId = state.db().scalar("PRAGMA main.application_id");
-    if (r.getLong("counter").intValue() != (int) applicationId) {
+    if (r.getLong("counter").intValue() != state.commitCounter()) {
       return Optional.empty(); // a crash let one file commit without the other
     }
     try {
@@ -79,7 +82,6 @@ record StateMarks(
 
   /** Writes these marks; call it inside the transaction that changed the state they describe. */
   void write(StateDb state) {
-    state.db().internalExec(TABLE);
     long counter = state.db().scalar("SELECT coalesce(max(counter), 0) + 1 FROM sqlgit._sqlgit_marks");
     String ackJson;
     try {
@@ -95,7 +97,6 @@ record StateMarks(
 
   /** Removes the marks: until marked again, the state is not trusted (a copy is in progress). */
   static void invalidate(StateDb state) {
-    state.db().internalExec(TABLE);
     state.db().internalExec("UPDATE sqlgit._sqlgit_marks SET replica = ''");
   }
 }

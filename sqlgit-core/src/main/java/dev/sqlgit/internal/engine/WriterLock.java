@@ -18,32 +18,65 @@ import java.util.concurrent.locks.ReentrantLock;
 final class WriterLock {
   private static final ConcurrentHashMap<Path, ReentrantLock> IN_THIS_JVM = new ConcurrentHashMap<>();
 
+  /** For a state in memory: nobody else can write it, so there is nothing to lock. */
+  static final WriterLock NONE = new WriterLock();
+
   private final Path file;
   private final ReentrantLock local;
 
-  WriterLock(Path stateDir) {
+  private WriterLock() {
+    this.file = null;
+    this.local = null;
+  }
+
+  private WriterLock(Path stateDir) {
     this.file = stateDir.toAbsolutePath().normalize().resolve("writer.lock");
     this.local = IN_THIS_JVM.computeIfAbsent(file, f -> new ReentrantLock());
   }
 
   /**
-   * Runs a write on {@code state} holding the lock. When another writer committed since this
-   * process last knew the state, {@code catchUp} first recovers what the engine keeps in memory
-   * from disk (SPEC §6: counters are never trusted from memory).
+   * Opens the state files in {@code stateDir} and runs {@code open} on them holding the lock (an
+   * open may rebuild the files); closes them when it throws. {@code open} gets the lock for the
+   * engine's later writes.
    */
-  <T> T write(StateDb state, Runnable catchUp, java.util.function.Supplier<T> body) {
+  static <E> E open(
+      Path stateDir, ActionCatalog actions, String replica, java.util.function.BiFunction<WriterLock, StateDb, E> open) {
+    WriterLock lock = new WriterLock(stateDir);
+    return lock.hold(() -> {
+      StateDb file = StateDb.openFile(stateDir, actions, replica);
+      try {
+        return open.apply(lock, file);
+      } catch (RuntimeException | Error e) {
+        file.close();
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * Runs a write on the state {@code holder} holds, holding the lock. When another writer committed
+   * since this process last knew the state, {@code catchUp} first recovers, with readers held off,
+   * what the engine keeps in memory from disk (SPEC §6: counters are never trusted from memory).
+   */
+  <T> T write(StateHolder holder, java.util.function.Consumer<StateDb> catchUp, java.util.function.Supplier<T> body) {
+    if (this == NONE) {
+      return body.get();
+    }
     return hold(() -> {
+      StateDb state = holder.current();
       if (state.commitCounter() != state.lastKnownCommit()) {
-        state.forgetCaches();
-        catchUp.run();
-        state.noteCommit(state.commitCounter());
+        holder.write(() -> {
+          state.forgetCaches();
+          catchUp.accept(state);
+          state.noteCommit(state.commitCounter());
+        });
       }
       return body.get();
     });
   }
 
   /** Runs {@code body} holding the lock, waiting for other writers (other processes too) first. */
-  <T> T hold(java.util.function.Supplier<T> body) {
+  private <T> T hold(java.util.function.Supplier<T> body) {
     local.lock();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = channel.lock()) {

@@ -6,6 +6,7 @@ import dev.sqlgit.testing.Bank;
 import dev.sqlgit.testing.Bank.Move;
 import dev.sqlgit.testing.Bank.Open;
 import dev.sqlgit.testing.FileSyncer;
+import dev.sqlgit.testing.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,11 +133,11 @@ class PersistentStateTest {
   void aStateFileOlderThanTheLogsIsRebuilt() throws IOException {
     history();
     Path saved = dir.resolve("saved");
-    copy(stateOf("p"), saved);
+    TempDirs.replace(stateOf("p"), saved);
     try (Peer p = open("p")) {
       p.submit("deposit", new Move("p3", "acc", 1)); // acknowledged, then the state file is rolled back
     }
-    copy(saved, stateOf("p"));
+    TempDirs.replace(saved, stateOf("p"));
     try (Peer p = open("p")) {
       assertThat(p.rebuiltOnOpen()).isTrue();
       assertThat(balances(p)).containsEntry("acc", 113L);
@@ -152,7 +153,7 @@ class PersistentStateTest {
   void aStateFileWhoseTwoFilesDisagreeIsRebuilt() throws IOException {
     history();
     Path saved = dir.resolve("saved");
-    copy(stateOf("m"), saved);
+    TempDirs.replace(stateOf("m"), saved);
     try (Peer m = open("m")) {
       m.submit("deposit", new Move("m1", "b", 3));
     }
@@ -168,7 +169,7 @@ class PersistentStateTest {
   @Test
   void aStateFileOfAnotherReplicaIsNotTrusted() throws IOException {
     history();
-    copy(stateOf("m"), stateOf("p"));
+    TempDirs.replace(stateOf("m"), stateOf("p"));
     try (Peer p = open("p")) {
       assertThat(p.rebuiltOnOpen()).isTrue();
       assertThat(p.pending()).hasSize(1);
@@ -198,22 +199,6 @@ class PersistentStateTest {
   private List<Row> stateRows(String id) {
     try (Peer p = open(id)) {
       return rows(p);
-    }
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    Files.createDirectories(to);
-    try (var files = Files.list(from)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
-    try (var files = Files.list(to)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        if (!Files.exists(from.resolve(f.getFileName()))) {
-          Files.delete(f);
-        }
-      }
     }
   }
 }

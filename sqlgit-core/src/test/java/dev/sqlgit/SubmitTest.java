@@ -11,14 +11,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlgit.testing.FileSyncer;
 import dev.sqlgit.testing.LogEntries;
 import dev.sqlgit.testing.Replicas;
+import dev.sqlgit.testing.TempDirs;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -110,18 +109,6 @@ class SubmitTest {
     return p.db().query("SELECT id, qty FROM items ORDER BY id");
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"alice", "bob"})
@@ -206,7 +193,7 @@ class SubmitTest {
 
       // "Crash": the process never closes; a new process opens a copy of the files as they are.
       Path copy = dir.resolve("crashed-" + who);
-      copyTree(cluster.net().rootOf(who), copy);
+      TempDirs.copy(cluster.net().rootOf(who), copy);
       try (Peer reopened = open(copy, who)) {
         assertThat(items(reopened)).isEqualTo(items(p));
         assertThat(reopened.pending()).isEqualTo(p.pending());

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sqlgit.Peer;
 import dev.sqlgit.testing.FileBytes;
+import dev.sqlgit.testing.TempDirs;
 import dev.sqlgit.testing.UserTables;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.LongStream;
-import java.util.stream.Stream;
 
 /**
  * Checks a killed cluster as it lies on disk, before anything repairs it: (b) every acknowledged
@@ -29,7 +25,7 @@ final class Recovery {
 
   /** Runs the checks and returns the reopened replicas, open (the caller closes them). */
   static Map<String, Peer> check(CrashCluster crashed, Path copyBase, Ledger ledger) {
-    copyTree(crashed.base(), copyBase);
+    TempDirs.copy(crashed.base(), copyBase);
     CrashCluster copy = CrashCluster.rebuilding(copyBase);
     for (String id : CrashCluster.IDS) {
       Set<Long> onDisk = DiskItems.of(copy.rootOf(id), id);
@@ -63,21 +59,6 @@ final class Recovery {
           .isEqualTo(UserTables.dump(fresh.db()));
       assertThat(peer.masterHead()).as("master head of %s vs the copy", id).isEqualTo(fresh.masterHead());
       assertThat(peer.pending()).as("pending of %s vs the copy", id).isEqualTo(fresh.pending());
-    }
-  }
-
-  static void copyTree(Path from, Path to) {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

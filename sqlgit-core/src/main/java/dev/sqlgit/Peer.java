@@ -131,7 +131,7 @@ public final class Peer implements AutoCloseable {
             ? ClusterStorage.folder(options.root())
             : ClusterStorage.in(options.logStore());
     ActionCatalog actions = options.actions().catalog();
-    java.nio.file.Path stateDir = options.stateDirectory().orElse(null);
+    Path stateDir = options.stateDirectory().orElse(null);
     try {
       Engine engine =
           options.isMaster()

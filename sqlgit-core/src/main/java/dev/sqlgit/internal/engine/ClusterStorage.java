@@ -141,20 +141,22 @@ public abstract class ClusterStorage implements AutoCloseable {
         return Optional.empty();
       }
     }
-    Map<Long, LinePosition> positions = new HashMap<>();
-    positions.put(seq, new LinePosition(-1, records.get(0).seq()));
     List<JsonLine> tail = new ArrayList<>();
     for (LogRecord r : records.subList(1, records.size())) {
       tail.add(new JsonLine(Math.toIntExact(r.seq()), r.data()));
     }
     List<LinePosition> at = tail.stream().map(l -> new LinePosition(-1, l.number())).toList();
-    return Optional.of(tailOf(masterId, seq, tail, at, positions));
+    return Optional.of(tailOf(masterId, seq, new LinePosition(-1, records.get(0).seq()), tail, at));
   }
 
-  /** Parses the lines after an anchor and notes where each action is (entries follow the lines). */
-  MasterLogTail tailOf(String masterId, long seq, List<JsonLine> tail, List<LinePosition> at,
-      Map<Long, LinePosition> positions) {
+  /**
+   * Parses the lines after the anchor line of action {@code seq} (found at {@code anchorAt}), and
+   * notes where the anchor and each action after it are ({@code at}: where each line is).
+   */
+  MasterLogTail tailOf(String masterId, long seq, LinePosition anchorAt, List<JsonLine> tail, List<LinePosition> at) {
     MasterLog log = MasterLog.parseTail(markerOf(masterId), seq, tail, describe(masterId));
+    Map<Long, LinePosition> positions = new HashMap<>();
+    positions.put(seq, anchorAt);
     for (int i = 0; i < tail.size(); i++) {
       if (log.entries().get(i) instanceof MasterLogEntry.Action a) {
         positions.put(a.action().seq(), at.get(i));

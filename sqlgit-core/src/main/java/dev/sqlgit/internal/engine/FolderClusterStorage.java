@@ -2,11 +2,14 @@ package dev.sqlgit.internal.engine;
 
 import dev.sqlgit.internal.log.ClusterLayout;
 import dev.sqlgit.internal.log.JsonlFile;
-import dev.sqlgit.internal.log.LogCodec;
-import dev.sqlgit.internal.log.MasterLogEntry;
 import dev.sqlgit.internal.log.SnapshotFile;
 import dev.sqlgit.log.FolderLogStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** A cluster folder shared through a file syncer: SPEC §1's layout. */
@@ -21,7 +24,7 @@ final class FolderClusterStorage extends ClusterStorage {
   /** A look at the file, not at its records: a long log is not read to learn that it exists. */
   @Override
   void ensureLog(String replica) {
-    if (!java.nio.file.Files.exists(layout.logOf(replica))) {
+    if (!Files.exists(layout.logOf(replica))) {
       super.ensureLog(replica);
     }
   }
@@ -51,39 +54,22 @@ final class FolderClusterStorage extends ClusterStorage {
       return Optional.empty();
     }
     JsonlFile.Tail tail = read.get();
-    java.util.Map<Long, LinePosition> positions = new java.util.HashMap<>();
-    positions.put(seq, new LinePosition(tail.anchorOffset(), tail.anchorNumber()));
-    java.util.List<LinePosition> at = new java.util.ArrayList<>();
+    List<LinePosition> at = new ArrayList<>();
     for (int i = 0; i < tail.lines().size(); i++) {
       at.add(new LinePosition(tail.offsets().get(i), tail.lines().get(i).number()));
     }
-    return Optional.of(tailOf(masterId, seq, tail.lines(), at, positions));
+    return Optional.of(tailOf(masterId, seq, new LinePosition(tail.anchorOffset(), tail.anchorNumber()), tail.lines(), at));
   }
 
   @Override
   LinePosition positionOfLastLine(String replica, String line) {
-    java.nio.file.Path file = layout.logOf(replica);
+    Path file = layout.logOf(replica);
     try {
-      long length = line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1L;
-      return new LinePosition(java.nio.file.Files.size(file) - length, super.positionOfLastLine(replica, line).line());
-    } catch (java.io.IOException e) {
+      long length = line.getBytes(StandardCharsets.UTF_8).length + 1L;
+      return new LinePosition(Files.size(file) - length, super.positionOfLastLine(replica, line).line());
+    } catch (IOException e) {
       return LinePosition.UNKNOWN; // only a hint: the next open scans instead
     }
-  }
-
-  @Override
-  long markerOf(String masterId) {
-    return JsonlFile.firstLine(layout.logOf(masterId))
-        .filter(line -> line.startsWith("{\"kind\":\"snapshot\""))
-        .map(line -> {
-          try {
-            return LogCodec.decodeMaster(describe(masterId), new dev.sqlgit.internal.log.JsonLine(1, line));
-          } catch (dev.sqlgit.IntegrityException e) {
-            return null; // still being delivered: no marker yet
-          }
-        })
-        .map(e -> e instanceof MasterLogEntry.Snapshot s ? s.masterSeq() : 0L)
-        .orElse(0L);
   }
 
   @Override

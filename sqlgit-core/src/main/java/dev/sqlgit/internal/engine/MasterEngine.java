@@ -174,8 +174,7 @@ public final class MasterEngine implements Engine {
 
   @Override
   public boolean knowsCommit(int counter) {
-    StateDb current = state.current();
-    return !current.persistent() || current.knowsCommit(counter);
+    return state.current().knowsCommit(counter);
   }
 
   /** Snapshot + master log as a complete history, checked to belong together. */

@@ -132,8 +132,7 @@ public final class PeerEngine implements Engine {
 
   @Override
   public boolean knowsCommit(int counter) {
-    StateDb current = state.current();
-    return !current.persistent() || current.knowsCommit(counter);
+    return state.current().knowsCommit(counter);
   }
 
   private static PeerEngine open(
@@ -144,10 +143,10 @@ public final class PeerEngine implements Engine {
       boolean referenceOnly,
       List<PeerLogEntry> entries,
       StateDb file) {
+    Optional<StateMarks> marks =
+        Optional.ofNullable(file).flatMap(StateMarks::read).filter(m -> m.replica().equals(peerId));
     // A state file that may still be good needs only the master log after the head it integrated.
-    MasterHistory history = Optional.ofNullable(file)
-        .flatMap(StateMarks::read)
-        .filter(m -> m.replica().equals(peerId))
+    MasterHistory history = marks
         .flatMap(m -> MasterHistoryReads.readHistoryAfter(cluster, masterId, actions, m.head(), m.anchor(), m.anchorAt()))
         .orElseGet(() -> MasterHistoryReads.readHistory(cluster, masterId, actions));
 
@@ -178,7 +177,7 @@ public final class PeerEngine implements Engine {
     }
     PeerOpening opening = new PeerOpening(cluster, peerId, history, own, integrated, maxSeq + 1,
         () -> MasterHistoryReads.readHistory(cluster, masterId, actions));
-    StateDb initial = file == null ? opening.rebuild() : opening.fromStateFile(file);
+    StateDb initial = file == null ? opening.rebuild() : opening.fromStateFile(file, marks);
     PeerEngine engine = new PeerEngine(cluster, peerId, masterId, actions, initial, referenceOnly);
     engine.own = own;
     engine.pendingTables.putAll(opening.pendingTables);

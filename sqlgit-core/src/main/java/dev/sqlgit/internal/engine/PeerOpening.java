@@ -59,11 +59,12 @@ final class PeerOpening {
 
   /**
    * The state file as it is when its marks match the logs (caught up in place to the master head
-   * when nothing is pending), else rebuilt on the reference path and copied into it.
+   * when nothing is pending), else rebuilt on the reference path and copied into it. {@code
+   * marks} are the file's, as the caller read them.
    */
-  StateDb fromStateFile(StateDb file) {
-    Optional<StateMarks> marks = StateMarks.read(file).filter(this::trusts);
-    if (marks.isPresent() && catchUp(file, marks.get().head())) {
+  StateDb fromStateFile(StateDb file, Optional<StateMarks> marks) {
+    Optional<StateMarks> trusted = marks.filter(this::trusts);
+    if (trusted.isPresent() && catchUp(file, trusted.get().head())) {
       rebuilt = false;
       if (!own.isEmpty()) {
         pendingTables.put(-1L, Set.of(ChangedTables.ALL)); // which tables they wrote is not kept

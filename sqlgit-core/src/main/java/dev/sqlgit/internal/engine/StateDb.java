@@ -96,9 +96,12 @@ final class StateDb implements AutoCloseable {
     }
   }
 
-  /** Whether the state at counter {@code counter} is one this process made or read. Thread-safe. */
+  /**
+   * Whether the state at counter {@code counter} is one this process made or read (always, for a
+   * state in memory, which no other process writes). Thread-safe.
+   */
   synchronized boolean knowsCommit(int counter) {
-    return knownCommits.contains(counter);
+    return !persistent || knownCommits.contains(counter);
   }
 
   /** The newest counter this process knows the state for. */

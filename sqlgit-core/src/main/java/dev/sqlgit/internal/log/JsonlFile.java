@@ -103,17 +103,6 @@ public final class JsonlFile {
     }
   }
 
-  /** The first line of {@code file}, complete or not (empty when the file is empty or missing). */
-  public static Optional<String> firstLine(Path file) {
-    try (java.io.BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return Optional.ofNullable(r.readLine());
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw SqliteErrors.io("cannot read", file, e);
-    }
-  }
-
   /** The lines after an anchor line: their text and line numbers, and where each starts. */
   public record Tail(List<JsonLine> lines, List<Long> offsets, long anchorOffset, int anchorNumber) {
     /** {@code bytes} start with the anchor line ({@code anchorLength} bytes with its newline). */

@@ -121,14 +121,11 @@ final class StateDb implements AutoCloseable {
    * until then an interrupted copy is told apart from a finished one by the marks' counter.
    */
   void adopt(StateDb other) {
-    UndoJournal theirs = other.journal();
+    other.journal(); // its tables exist from here on, even if it never journaled
     List<Row> steps = other.db.internalQuery("SELECT step, schema_hash, writes FROM _sqlgit_step ORDER BY step");
     List<Row> undo = other.db.internalQuery("SELECT step, tbl, op, k, old_k, old_row FROM _sqlgit_undo ORDER BY id");
     inTransaction(() -> StateMarks.invalidate(this)); // an interrupted copy must never be trusted
     db.restoreFrom(other.image());
-    // Fresh capture and journal objects: their caches describe the schema that was replaced.
-    tracker = new Tracker(db);
-    journal = null;
     inTransaction(() -> {
       journal().clear();
       for (Row r : steps) {
@@ -140,7 +137,8 @@ final class StateDb implements AutoCloseable {
             r.get("step"), r.get("tbl"), r.get("op"), r.get("k"), r.get("old_k"), r.get("old_row"));
       }
     });
-    ownSteps = Math.max(other.ownSteps, theirs.lastStep(OWN_STEPS));
+    forgetCaches(); // the capture and journal caches describe the schema that was replaced
+    ownSteps = Math.max(ownSteps, other.ownSteps);
   }
 
   SqliteDb db() {

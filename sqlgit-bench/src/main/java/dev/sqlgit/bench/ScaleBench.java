@@ -178,20 +178,13 @@ final class ScaleBench {
         "scale: in-place engine, " + s + " vs " + l + " (unsquashed; medians of " + config.rounds()
             + " syncs and " + config.opens() + " opens)",
         "case", s + " ms", l + " ms", "ratio", "issue target");
-    ratios.row("peer sync, 10 pending over 10 new master entries", small.peerSync, large.peerSync,
-        large.peerSync / small.peerSync, "≤ 2");
-    ratios.row("master sync, 10 peer actions with base 10 entries behind", small.masterSync, large.masterSync,
-        large.masterSync / small.masterSync, "≤ 2");
-    ratios.row("open peer, stateDir (reopen)", small.openPeerWithState, large.openPeerWithState,
-        large.openPeerWithState / small.openPeerWithState, "≤ 2");
-    ratios.row("open master, stateDir (reopen)", small.openMasterWithState, large.openMasterWithState,
-        large.openMasterWithState / small.openMasterWithState, "≤ 2");
-    ratios.row("open peer, in memory (replay)", small.openPeerInMemory, large.openPeerInMemory,
-        large.openPeerInMemory / small.openPeerInMemory, "-");
-    ratios.row("open master, in memory (replay)", small.openMasterInMemory, large.openMasterInMemory,
-        large.openMasterInMemory / small.openMasterInMemory, "-");
-    ratios.row("first open of the peer, new stateDir (1 run)", small.firstOpenWithState, large.firstOpenWithState,
-        large.firstOpenWithState / small.firstOpenWithState, "-");
+    ratio(ratios, "peer sync, 10 pending over 10 new master entries", small.peerSync, large.peerSync, "≤ 2");
+    ratio(ratios, "master sync, 10 peer actions with base 10 entries behind", small.masterSync, large.masterSync, "≤ 2");
+    ratio(ratios, "open peer, stateDir (reopen)", small.openPeerWithState, large.openPeerWithState, "≤ 2");
+    ratio(ratios, "open master, stateDir (reopen)", small.openMasterWithState, large.openMasterWithState, "≤ 2");
+    ratio(ratios, "open peer, in memory (replay)", small.openPeerInMemory, large.openPeerInMemory, "-");
+    ratio(ratios, "open master, in memory (replay)", small.openMasterInMemory, large.openMasterInMemory, "-");
+    ratio(ratios, "first open of the peer, new stateDir (1 run)", small.firstOpenWithState, large.firstOpenWithState, "-");
     ratios.print(out);
     out.println();
     out.println("Opens ran at master heads " + small.headAtOpen + " and " + large.headAtOpen
@@ -388,6 +381,11 @@ final class ScaleBench {
       return (n % 1_000 == 0 ? String.valueOf(n / 1_000) : String.valueOf(n / 1e3)) + "k";
     }
     return String.valueOf(n);
+  }
+
+  /** A row of the ratio table: both medians and the larger case's over the smaller's. */
+  private static void ratio(ResultTable table, String name, double small, double large, String target) {
+    table.row(name, small, large, large / small, target);
   }
 
   private static String heap(HeapWatch.Peaks peaks) {

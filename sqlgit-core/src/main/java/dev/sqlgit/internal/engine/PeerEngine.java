@@ -211,27 +211,29 @@ public final class PeerEngine implements Engine {
     List<RuntimeException> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
     StateDb current = state.current();
     List<PeerAction> accepted = new ArrayList<>();
-    Map<Long, Set<String>> written = new HashMap<>();
+    Set<String> written = new HashSet<>();
     state.write(
         () ->
             current.inTransaction(
                 () -> {
-                  long seq = nextSeq;
-                  for (int i = 0; i < batch.size(); i++) {
-                    Submission s = batch.get(i);
-                    if (!actions.contains(s.name())) {
-                      results.set(i, new UnknownActionException(s.name()));
-                      continue;
+                  written.addAll(current.applyOwnBatch(own -> {
+                    long seq = nextSeq;
+                    for (int i = 0; i < batch.size(); i++) {
+                      Submission s = batch.get(i);
+                      if (!actions.contains(s.name())) {
+                        results.set(i, new UnknownActionException(s.name()));
+                        continue;
+                      }
+                      PeerAction a = new PeerAction(seq, s.name(), s.params(), integratedHead, false, current.schemaVersion());
+                      try {
+                        own.apply(a);
+                        accepted.add(a);
+                        seq++;
+                      } catch (ActionFailedException | SchemaTooNewException e) {
+                        results.set(i, e); // its savepoint is rolled back; the others go on
+                      }
                     }
-                    PeerAction a = new PeerAction(seq, s.name(), s.params(), integratedHead, false, current.schemaVersion());
-                    try {
-                      written.put(a.seq(), current.applyOwn(a).writtenTables());
-                      accepted.add(a);
-                      seq++;
-                    } catch (ActionFailedException | SchemaTooNewException e) {
-                      results.set(i, e); // its savepoint is rolled back; the others go on
-                    }
-                  }
+                  }));
                   if (!accepted.isEmpty()) {
                     cluster.appendAll(peerId, accepted.stream().map(a -> (PeerLogEntry) new PeerLogEntry.Action(a)).toList());
                     mark(current, integratedHead, anchor, anchorAt);
@@ -239,8 +241,11 @@ public final class PeerEngine implements Engine {
                 }));
     own.addAll(accepted);
     nextSeq += accepted.size();
-    pendingTables.putAll(written);
-    written.values().forEach(changed::add);
+    if (!accepted.isEmpty()) {
+      // A sync undoes all pending actions together, so the batch's tables need not be told apart.
+      pendingTables.put(accepted.get(0).seq(), written);
+      changed.add(written);
+    }
     if (!accepted.isEmpty()) {
       ackedIntegratedHead = false;
     }

@@ -13,6 +13,7 @@ import dev.sqlgit.internal.sqlite.Tracker;
 import dev.sqlgit.internal.sqlite.UndoJournal;
 import dev.sqlgit.Row;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A materialised database the engine applies actions to: a {@link SqliteDb} with its {@link
@@ -159,25 +160,29 @@ final class StateDb implements AutoCloseable {
    * @throws SchemaTooNewException when {@code schema} is newer than the registry (nothing changed)
    */
   Footprint apply(String name, JsonNode params, int schema, boolean withReads) {
+    return guarded(name, schema, () -> tracker.track(() -> run(name, params, schema), withReads));
+  }
+
+  /** Runs {@code body}, which applies action {@code name}, in a savepoint; see {@link #apply}. */
+  private <T> T guarded(String name, int schema, SqliteDb.ThrowingSupplier<T> body) {
     // Newer code is the cause when both apply: its actions are unknown here too.
     SchemaVersions.checkKnown(schema, actions.migrations(), "action '" + name + "'");
     if (!actions.contains(name)) {
       throw new UnknownActionException(name);
     }
     try {
-      return db.savepoint(
-          () ->
-              tracker.track(
-                  () -> {
-                    SchemaVersions.ensure(db, schema, actions.migrations());
-                    actions.apply(name, db, params);
-                  },
-                  withReads));
+      return db.savepoint(body);
     } catch (UnknownActionException | SchemaTooNewException | IntegrityException e) {
       throw e;
     } catch (Exception e) {
       throw new ActionFailedException(name, e);
     }
+  }
+
+  /** Runs action {@code name}, first applying the migrations up to {@code schema} it needs. */
+  private void run(String name, JsonNode params, int schema) throws Exception {
+    SchemaVersions.ensure(db, schema, actions.migrations());
+    actions.apply(name, db, params);
   }
 
   Footprint apply(PeerAction a, boolean withReads) {
@@ -214,6 +219,40 @@ final class StateDb implements AutoCloseable {
   }
 
   /**
+   * Applies a batch of new own actions (a group commit) through {@code body}, as one journaled step
+   * under one change capture: a sync undoes pending own actions all together, never one alone, so
+   * one step serves the batch, and it saves several statements per action. Each action still runs
+   * in its own savepoint. Returns the tables the applied actions wrote.
+   */
+  Set<String> applyOwnBatch(java.util.function.Consumer<OwnBatch> body) {
+    journal().begin(++ownSteps);
+    try {
+      OwnBatch batch = new OwnBatch(tracker.session());
+      body.accept(batch);
+      return Footprint.tablesOf(batch.capture.writes());
+    } finally {
+      journal().end();
+    }
+  }
+
+  /** Applies the actions of one batch; see {@link #applyOwnBatch}. */
+  final class OwnBatch {
+    private final Tracker.Session capture;
+
+    private OwnBatch(Tracker.Session capture) {
+      this.capture = capture;
+    }
+
+    /** Applies {@code a}; when it throws (as {@link StateDb#apply} does), nothing of it remains. */
+    void apply(PeerAction a) {
+      guarded(a.name(), a.schema(), () -> {
+        capture.run(() -> run(a.name(), a.params(), a.schema()));
+        return null;
+      });
+    }
+  }
+
+  /**
    * Applies a master entry as the journaled step of its seq, recording what it wrote with it (a
    * master reopened from its state file learns write sets from there instead of by replay).
    */
@@ -247,13 +286,13 @@ final class StateDb implements AutoCloseable {
 
   /** Runs {@code body} in a transaction: committed when it returns, rolled back when it throws. */
   void inTransaction(Runnable body) {
-    db.exec("BEGIN IMMEDIATE");
+    db.beginWrite();
     try {
       body.run();
-      db.exec("COMMIT");
+      db.commit();
     } catch (RuntimeException | Error e) {
       try {
-        db.exec("ROLLBACK");
+        db.rollback();
       } catch (RuntimeException suppressed) {
         e.addSuppressed(suppressed);
       }

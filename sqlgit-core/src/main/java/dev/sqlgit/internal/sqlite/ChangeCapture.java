@@ -45,6 +45,14 @@ final class ChangeCapture {
     db.internalExec("DELETE FROM temp._sqlgit_writes");
   }
 
+  /**
+   * Whether the schema moved since {@link #start()}: triggers may be missing for a new table, so a
+   * capture spanning several statements collects and starts again before the next one.
+   */
+  boolean schemaMoved() {
+    return Schema.version(db) != installedVersion || db.schemaVersion("temp") != installedTempVersion;
+  }
+
   private void reinstall() {
     install();
     installedVersion = Schema.version(db);

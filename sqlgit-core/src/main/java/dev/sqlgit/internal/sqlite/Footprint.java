@@ -18,6 +18,11 @@ public record Footprint(Set<String> readTables, boolean readsEverything, Set<Row
 
   /** Tables this action wrote at least one row of. */
   public Set<String> writtenTables() {
+    return tablesOf(writes);
+  }
+
+  /** The tables of {@code writes}. */
+  public static Set<String> tablesOf(Set<RowKey> writes) {
     Set<String> tables = new HashSet<>();
     for (RowKey w : writes) {
       tables.add(w.table());

@@ -47,6 +47,8 @@ public final class SqliteDb implements Db, AutoCloseable {
   private boolean closed;
   /** Whether {@link #schemaVersion} may cache: only this connection can reach the database. */
   private final boolean privateDatabase;
+  /** Inside {@link #beginWrite}: no other connection can change the schema until it ends. */
+  private boolean writing;
   /** Cached schema versions of "main" and "temp"; -1 when unknown. */
   private long mainVersion = -1;
   private long tempVersion = -1;
@@ -288,15 +290,44 @@ public final class SqliteDb implements Db, AutoCloseable {
   }
 
   /**
+   * Begins a write transaction ({@code BEGIN IMMEDIATE}). Until {@link #commit} or {@link
+   * #rollback}, no other connection can write, so schema versions are cached even for a shared
+   * file: the engine reads them several times per submit.
+   */
+  public synchronized void beginWrite() {
+    internalExec("BEGIN IMMEDIATE");
+    writing = true;
+  }
+
+  /** Commits the transaction {@link #beginWrite} began. */
+  public synchronized void commit() {
+    endWrite("COMMIT");
+  }
+
+  /** Rolls back the transaction {@link #beginWrite} began. */
+  public synchronized void rollback() {
+    endWrite("ROLLBACK");
+  }
+
+  private void endWrite(String sql) {
+    writing = false;
+    if (!privateDatabase) {
+      forgetSchemaVersions(); // other connections may change the schema from now on
+    }
+    internalExec(sql);
+  }
+
+  /**
    * Runs {@code body} inside a savepoint: released when it returns, rolled back (and the exception
-   * rethrown) when it throws. Nests.
+   * rethrown) when it throws. Nests. Savepoint statements skip {@link #exec}'s {@code
+   * last_insert_rowid()} query: an action runs in one, so they run twice per submit.
    */
   public synchronized <T> T savepoint(ThrowingSupplier<T> body) throws Exception {
     String name = "sqlgit_sp" + (++savepointDepth);
-    exec("SAVEPOINT " + name);
+    internalExec("SAVEPOINT " + name);
     try {
       T result = body.get();
-      exec("RELEASE " + name);
+      internalExec("RELEASE " + name);
       return result;
     } catch (Throwable t) {
       rollbackQuietly(name);
@@ -309,7 +340,7 @@ public final class SqliteDb implements Db, AutoCloseable {
   /** Runs {@code body} inside a savepoint that is always rolled back: a what-if probe. */
   public synchronized <T> T probe(ThrowingSupplier<T> body) throws Exception {
     String name = "sqlgit_probe" + (++savepointDepth);
-    exec("SAVEPOINT " + name);
+    internalExec("SAVEPOINT " + name);
     try {
       return body.get();
     } finally {
@@ -320,8 +351,8 @@ public final class SqliteDb implements Db, AutoCloseable {
 
   private void rollbackQuietly(String name) {
     try {
-      exec("ROLLBACK TO " + name);
-      exec("RELEASE " + name);
+      internalExec("ROLLBACK TO " + name);
+      internalExec("RELEASE " + name);
     } catch (RuntimeException e) {
       // The savepoint is gone when the failure ended the transaction; nothing left to undo.
     }
@@ -366,9 +397,10 @@ public final class SqliteDb implements Db, AutoCloseable {
 
   /**
    * {@code PRAGMA <schema>.schema_version} of {@code "main"} or {@code "temp"}. The engine reads
-   * both several times per submit. On a private in-memory database only this connection changes
-   * them, and only by a statement other than plain DML (DDL, a pragma, a ROLLBACK) or by a failed
-   * one (a failure may roll the transaction back), so they are cached until one of those runs.
+   * both several times per submit. On a private in-memory database, or inside {@link #beginWrite},
+   * only this connection changes them, and only by a statement other than plain DML (DDL, a pragma,
+   * a ROLLBACK) or by a failed one (a failure may roll the transaction back), so they are cached
+   * until one of those runs (for a shared file, until the write transaction ends).
    */
   public synchronized long schemaVersion(String schema) {
     boolean main = schema.equals("main");
@@ -387,7 +419,7 @@ public final class SqliteDb implements Db, AutoCloseable {
     } catch (SQLException e) {
       throw SqliteErrors.translate(e, sql);
     }
-    if (privateDatabase) {
+    if (privateDatabase || writing) {
       if (main) {
         mainVersion = version;
       } else {

@@ -49,4 +49,36 @@ public final class Tracker {
     boolean everything = reads.remove("*");
     return new Footprint(reads, everything, writes);
   }
+
+  /**
+   * Starts tracking the rows several bodies write together (a batch of submits): one capture for
+   * all of them instead of one each, which would cost two statements per body. Run the bodies
+   * through {@link Session#run}, each inside the savepoint that guards it.
+   */
+  public Session session() {
+    capture.start();
+    return new Session();
+  }
+
+  /** Rows written by the bodies run so far; see {@link #session()}. */
+  public final class Session {
+    private final Set<RowKey> writes = new HashSet<>();
+
+    private Session() {}
+
+    /** Runs {@code body}; its writes join the session's (or vanish with its savepoint). */
+    public void run(Body body) throws Exception {
+      if (capture.schemaMoved()) { // a body before changed the schema: capture its changes, re-arm
+        writes.addAll(capture.collect());
+        capture.start();
+      }
+      body.run();
+    }
+
+    /** Every row the session's bodies wrote; ends the session. */
+    public Set<RowKey> writes() {
+      writes.addAll(capture.collect());
+      return writes;
+    }
+  }
 }

@@ -1,13 +1,16 @@
 package dev.sqlgit.internal.log;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlgit.IntegrityException;
 import dev.sqlgit.MasterAction;
 import dev.sqlgit.PeerAction;
 import dev.sqlgit.Source;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 
 /** JSON lines to log entries and back, exactly in the SPEC §1 format. */
 public final class LogCodec {
@@ -15,50 +18,88 @@ public final class LogCodec {
 
   private LogCodec() {}
 
+  /**
+   * The line of {@code entry}. Written straight to a generator rather than through a tree: a submit
+   * batch encodes one line per action while holding the writer. The field order is the format's.
+   */
   public static String encode(PeerLogEntry entry) {
-    ObjectNode n = JSON.createObjectNode();
-    if (entry instanceof PeerLogEntry.Action) {
-      PeerAction a = ((PeerLogEntry.Action) entry).action();
-      n.put("kind", "action").put("seq", a.seq()).put("name", a.name());
-      n.set("params", a.params());
-      n.put("baseMasterSeq", a.baseMasterSeq());
-      if (a.force()) {
-        n.put("force", true);
+    return write(g -> {
+      if (entry instanceof PeerLogEntry.Action) {
+        PeerAction a = ((PeerLogEntry.Action) entry).action();
+        g.writeStringField("kind", "action");
+        g.writeNumberField("seq", a.seq());
+        g.writeStringField("name", a.name());
+        g.writeFieldName("params");
+        g.writeTree(a.params());
+        g.writeNumberField("baseMasterSeq", a.baseMasterSeq());
+        if (a.force()) {
+          g.writeBooleanField("force", true);
+        }
+        if (a.schema() > 0) {
+          g.writeNumberField("schema", a.schema());
+        }
+      } else if (entry instanceof PeerLogEntry.MasterAck) {
+        PeerLogEntry.MasterAck ack = (PeerLogEntry.MasterAck) entry;
+        g.writeStringField("kind", "master_ack");
+        g.writeNumberField("masterSeq", ack.masterSeq());
+        g.writeNumberField("lastSeq", ack.lastSeq());
+      } else {
+        throw new AssertionError(entry);
       }
-      if (a.schema() > 0) {
-        n.put("schema", a.schema());
-      }
-    } else if (entry instanceof PeerLogEntry.MasterAck) {
-      PeerLogEntry.MasterAck ack = (PeerLogEntry.MasterAck) entry;
-      n.put("kind", "master_ack").put("masterSeq", ack.masterSeq()).put("lastSeq", ack.lastSeq());
-    } else {
-      throw new AssertionError(entry);
-    }
-    return n.toString();
+    });
   }
 
-  public static String encode(MasterLogEntry entry) {
-    ObjectNode n = JSON.createObjectNode();
-    if (entry instanceof MasterLogEntry.Action) {
-      MasterAction a = ((MasterLogEntry.Action) entry).action();
-      n.put("kind", "action").put("seq", a.seq()).put("name", a.name());
-      n.set("params", a.params());
-      n.putObject("source").put("peer", a.source().peer()).put("seq", a.source().seq());
-      if (a.forced()) {
-        n.put("forced", true);
-      }
-      if (a.schema() > 0) {
-        n.put("schema", a.schema());
-      }
-    } else if (entry instanceof MasterLogEntry.PeerAck) {
-      MasterLogEntry.PeerAck ack = (MasterLogEntry.PeerAck) entry;
-      n.put("kind", "peer_ack").put("peer", ack.peer()).put("masterSeq", ack.masterSeq());
-    } else if (entry instanceof MasterLogEntry.Snapshot) {
-      n.put("kind", "snapshot").put("masterSeq", ((MasterLogEntry.Snapshot) entry).masterSeq());
-    } else {
-      throw new AssertionError(entry);
+  /** The fields of one JSON object, written by {@link #write}. */
+  @FunctionalInterface
+  private interface Fields {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static String write(Fields fields) {
+    StringWriter out = new StringWriter(128);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      g.setCodec(JSON); // for the params tree
+      g.writeStartObject();
+      fields.write(g);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
     }
-    return n.toString();
+    return out.toString();
+  }
+
+  /** The line of {@code entry} (see {@link #encode(PeerLogEntry)}). */
+  public static String encode(MasterLogEntry entry) {
+    return write(g -> {
+      if (entry instanceof MasterLogEntry.Action) {
+        MasterAction a = ((MasterLogEntry.Action) entry).action();
+        g.writeStringField("kind", "action");
+        g.writeNumberField("seq", a.seq());
+        g.writeStringField("name", a.name());
+        g.writeFieldName("params");
+        g.writeTree(a.params());
+        g.writeObjectFieldStart("source");
+        g.writeStringField("peer", a.source().peer());
+        g.writeNumberField("seq", a.source().seq());
+        g.writeEndObject();
+        if (a.forced()) {
+          g.writeBooleanField("forced", true);
+        }
+        if (a.schema() > 0) {
+          g.writeNumberField("schema", a.schema());
+        }
+      } else if (entry instanceof MasterLogEntry.PeerAck) {
+        MasterLogEntry.PeerAck ack = (MasterLogEntry.PeerAck) entry;
+        g.writeStringField("kind", "peer_ack");
+        g.writeStringField("peer", ack.peer());
+        g.writeNumberField("masterSeq", ack.masterSeq());
+      } else if (entry instanceof MasterLogEntry.Snapshot) {
+        g.writeStringField("kind", "snapshot");
+        g.writeNumberField("masterSeq", ((MasterLogEntry.Snapshot) entry).masterSeq());
+      } else {
+        throw new AssertionError(entry);
+      }
+    });
   }
 
   public static PeerLogEntry decodePeer(String file, JsonLine line) {

@@ -87,6 +87,55 @@ class GroupCommitTest {
     }
   }
 
+  /**
+   * A batch is one undo step on the peer (with failed actions left out of it): a sync undoes it in
+   * place under new master entries and applies it again, and the cluster converges.
+   */
+  @ParameterizedTest(name = "stateFolder={0}")
+  @ValueSource(booleans = {false, true})
+  void batchesWithFailuresRebaseInPlace(boolean stateFolder) throws Exception {
+    FileSyncer net = new FileSyncer(dir, "m", List.of("m", "p"));
+    try (Peer m = open(net, "m", true)) {
+      m.submit("init", null);
+      net.deliverAll();
+    }
+    try (Peer peer = Peer.open(PeerOptions.builder().root(net.rootOf("p")).peerId("p").masterId("m")
+            .actions(actions()).groupCommit(true).stateDir(stateFolder ? dir.resolve("state-p") : null).build());
+        Peer m = open(net, "m", true)) {
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < 20; i++) {
+            try {
+              peer.submit("add", new Item("p" + thread + "-" + i, i % 7 == 6 ? -1 : i));
+            } catch (ActionFailedException e) {
+              assertThat(i % 7).isEqualTo(6);
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      m.submit("add", new Item("m1", 1));
+      net.deliverAll();
+      peer.sync(); // undoes the pending batches, applies m1, applies them again
+      assertThat(peer.syncsInPlace()).isEqualTo(1);
+      assertThat(peer.db().one("SELECT count(*) FROM items", Long.class)).contains(8L * 18 + 1);
+      net.deliverAll();
+      m.sync();
+      net.deliverAll();
+      peer.sync();
+      assertThat(peer.pending()).isEmpty();
+      assertThat(peer.db().query("SELECT id, n FROM items ORDER BY id"))
+          .isEqualTo(m.db().query("SELECT id, n FROM items ORDER BY id"));
+    }
+  }
+
   private static Peer open(FileSyncer net, String id, boolean group) {
     return Peer.open(PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId("m").actions(actions())
         .groupCommit(group).build());

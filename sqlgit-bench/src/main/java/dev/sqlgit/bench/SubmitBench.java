@@ -11,64 +11,80 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Submits per second from concurrent threads on one peer (8, or {@code -Dsqlgit.bench.submit.threads}):
- * group commit (concurrent submits share one transaction and one fsync of the log), with the state
- * in memory and in a state folder, against one fsync per submit, and against raw sqlite-jdbc
- * inserts of the same rows from one thread (same pragmas as the state file): one transaction per
- * 256 rows, and one transaction per batch of the size group commit actually reached (its mean
- * batch, measured on the peer), without and with an fsync per commit (what a durable submit pays).
+ * Submits per second from concurrent threads on one peer (8 and 64, or the comma-separated {@code
+ * -Dsqlgit.bench.submit.threads}): group commit (concurrent submits share one transaction and one
+ * fsync of the log), with the state in memory and in a state folder, against one fsync per
+ * submit, and against raw sqlite-jdbc inserts of the same rows from one thread with the state
+ * file's pragmas (WAL, {@code synchronous = NORMAL}) and one transaction per batch of the size
+ * group commit reached (its mean batch, measured on the peer). Raw inserts with a transaction of
+ * 256 and with {@code synchronous = FULL} (each commit durable, as a submit is) are shown too.
  */
 final class SubmitBench {
-  private static final int THREADS = Integer.getInteger("sqlgit.bench.submit.threads", 8);
-  private static final int TOTAL = 4000;
-  private static final int PER_THREAD = TOTAL / THREADS;
+  private static final List<Integer> THREADS =
+      Arrays.stream(System.getProperty("sqlgit.bench.submit.threads", "8,64").split(","))
+          .map(String::trim).map(Integer::valueOf).toList();
+  private static final int TOTAL = 20_000;
+  /** One fsync per submit is slow and needs no JIT warm-up: fewer of them. */
+  private static final int TOTAL_SINGLE = 2_000;
+  /**
+   * Warm-up rounds before group commit is measured: after fewer, the compiler threads still take
+   * a good part of the 2 cores (perf) and the figures keep rising from round to round.
+   */
+  private static final int WARMUP_ROUNDS = 10;
+  private static final int ROUNDS = 5;
 
   private SubmitBench() {}
 
   record Row(String id, String body) {}
 
   static void run(PrintStream out) {
-    ResultTable table = new ResultTable("submits per second, " + THREADS + " threads (median of 3 rounds of " + TOTAL + ")",
-        "case", "submits/s", "vs raw, 256 per tx", "vs raw, mean batch per tx");
     // Raw rounds are short (tens of ms): warm the JIT first, or the baseline runs cold and low.
-    Samples.inFreshFolders(5, dir -> raw(dir, 256, "NORMAL"));
-    double raw = median(dir -> raw(dir, 256, "NORMAL"));
-    // The same for submits: measured after a single warm-up round, the compiler threads still took
-    // about half of the 2 cores during the group-commit rounds (perf), starving the writer.
-    Samples.inFreshFolders(4, dir -> submits(dir, true, false));
+    Samples.inFreshFolders(WARMUP_ROUNDS, dir -> raw(dir, 256, "NORMAL"));
+    for (int threads : THREADS) {
+      runWith(threads, out);
+    }
+  }
+
+  private static void runWith(int threads, PrintStream out) {
+    ResultTable table = new ResultTable(
+        "submits per second, " + threads + " threads (median of " + ROUNDS + " rounds of " + TOTAL + ")",
+        "case", "submits/s", "vs raw, same batch per tx", "vs raw, 256 per tx");
+    double raw256 = perSecond(TOTAL, dir -> raw(dir, 256, "NORMAL"));
+    Samples.inFreshFolders(WARMUP_ROUNDS, dir -> submits(dir, threads, TOTAL, true, false));
     List<Double> batches = new ArrayList<>();
-    double group = median(dir -> batches.add(submits(dir, true, false)));
+    double group = perSecond(TOTAL, dir -> batches.add(submits(dir, threads, TOTAL, true, false)));
     double batch = // the measured rounds', not the warm-up's
         batches.subList(1, batches.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    double rawBatch = median(dir -> raw(dir, batch, "NORMAL"));
-    double rawDurable = median(dir -> raw(dir, batch, "FULL"));
-    double groupFile = median(dir -> submits(dir, true, true));
-    double single = median(dir -> submits(dir, false, false));
-    table.row("raw sqlite-jdbc inserts, one transaction per 256", (long) raw, 1.0, raw / rawBatch);
-    table.row(String.format("raw sqlite-jdbc inserts, one transaction per %.2f (the mean batch)", batch),
-        (long) rawBatch, rawBatch / raw, 1.0);
-    table.row("the same, synchronous = FULL (each commit durable, like a submit)", (long) rawDurable,
-        rawDurable / raw, rawDurable / rawBatch);
-    table.row("Peer.submit, group commit, state in memory", (long) group, group / raw, group / rawBatch);
-    table.row("Peer.submit, group commit, state folder", (long) groupFile, groupFile / raw, groupFile / rawBatch);
-    table.row("Peer.submit, one fsync per submit, state in memory", (long) single, single / raw, single / rawBatch);
+    double raw = perSecond(TOTAL, dir -> raw(dir, batch, "NORMAL"));
+    double rawDurable = perSecond(TOTAL, dir -> raw(dir, batch, "FULL"));
+    double groupFile = perSecond(TOTAL, dir -> submits(dir, threads, TOTAL, true, true));
+    double single = perSecond(TOTAL_SINGLE, dir -> submits(dir, threads, TOTAL_SINGLE, false, false));
+    table.row(String.format("raw sqlite-jdbc inserts, one transaction per %.2f (group commit's mean batch)", batch),
+        (long) raw, 1.0, raw / raw256);
+    table.row("the same, synchronous = FULL (each commit durable, as a submit is)", (long) rawDurable,
+        rawDurable / raw, rawDurable / raw256);
+    table.row("raw sqlite-jdbc inserts, one transaction per 256", (long) raw256, raw256 / raw, 1.0);
+    table.row("**Peer.submit, group commit, state in memory**", (long) group, group / raw, group / raw256);
+    table.row("**Peer.submit, group commit, state folder**", (long) groupFile, groupFile / raw, groupFile / raw256);
+    table.row("Peer.submit, one fsync per submit, state in memory", (long) single, single / raw, single / raw256);
     table.print(out);
     out.printf("%ngroup commit's mean batch: %.2f submits (measured rounds)%n", batch);
   }
 
-  /** Median submits/s over 3 rounds, each in a fresh cluster folder. */
-  private static double median(Samples.InFolder run) {
-    return TOTAL / (Samples.inFreshFolders(3, run).medianMillis() / 1000.0);
+  /** Median per second over {@link #ROUNDS} rounds of {@code total}, each in a fresh cluster folder. */
+  private static double perSecond(int total, Samples.InFolder run) {
+    return total / (Samples.inFreshFolders(ROUNDS, run).medianMillis() / 1000.0);
   }
 
-  /** Runs the submits and returns the peer's mean batch size. */
-  private static double submits(Path dir, boolean group, boolean stateFolder) throws Exception {
+  /** Runs {@code total} submits from {@code threads} threads and returns the peer's mean batch size. */
+  private static double submits(Path dir, int threads, int total, boolean group, boolean stateFolder) throws Exception {
     ActionRegistry actions = ActionRegistry.builder()
         .action("init", (db, p) -> db.exec("CREATE TABLE notes(id TEXT PRIMARY KEY, body TEXT NOT NULL)"))
         .action("add", Row.class, (db, r) -> db.exec("INSERT INTO notes VALUES (?, ?)", r.id(), r.body()))
@@ -77,12 +93,15 @@ final class SubmitBench {
       master.submit("init", null);
     }
     try (Peer peer = open(dir, "p", actions, group, stateFolder ? dir.resolve("state-p") : null)) {
-      ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
       List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
+      int perThread = total / threads;
+      int extra = total % threads;
+      for (int t = 0; t < threads; t++) {
         int thread = t;
+        int count = perThread + (t < extra ? 1 : 0);
         done.add(pool.submit(() -> {
-          for (int i = 0; i < PER_THREAD; i++) {
+          for (int i = 0; i < count; i++) {
             peer.submit("add", new Row(thread + "-" + i, "note body " + i));
           }
         }));

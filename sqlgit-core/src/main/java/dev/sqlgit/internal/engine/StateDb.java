@@ -160,18 +160,21 @@ final class StateDb implements AutoCloseable {
    * @throws SchemaTooNewException when {@code schema} is newer than the registry (nothing changed)
    */
   Footprint apply(String name, JsonNode params, int schema, boolean withReads) {
-    return guarded(name, schema, () -> tracker.track(() -> run(name, params, schema), withReads));
+    return guarded(name, schema, true, () -> tracker.track(() -> run(name, params, schema), withReads));
   }
 
-  /** Runs {@code body}, which applies action {@code name}, in a savepoint; see {@link #apply}. */
-  private <T> T guarded(String name, int schema, SqliteDb.ThrowingSupplier<T> body) {
+  /**
+   * Runs {@code body}, which applies action {@code name}, with {@link #apply}'s checks and errors;
+   * in a savepoint, or bare (a failure may then leave writes behind for the caller to roll back).
+   */
+  private <T> T guarded(String name, int schema, boolean inSavepoint, SqliteDb.ThrowingSupplier<T> body) {
     // Newer code is the cause when both apply: its actions are unknown here too.
     SchemaVersions.checkKnown(schema, actions.migrations(), "action '" + name + "'");
     if (!actions.contains(name)) {
       throw new UnknownActionException(name);
     }
     try {
-      return db.savepoint(body);
+      return inSavepoint ? db.savepoint(body) : body.get();
     } catch (UnknownActionException | SchemaTooNewException | IntegrityException e) {
       throw e;
     } catch (Exception e) {
@@ -221,23 +224,34 @@ final class StateDb implements AutoCloseable {
   /**
    * Applies a batch of new own actions (a group commit) through {@code body}, as one journaled step
    * under one change capture: a sync undoes pending own actions all together, never one alone, so
-   * one step serves the batch, and it saves several statements per action. Each action still runs
-   * in its own savepoint. Returns the tables the applied actions wrote.
+   * one step serves the batch, and it saves several statements per action. Returns the tables the
+   * applied actions wrote.
    */
   Set<String> applyOwnBatch(java.util.function.Consumer<OwnBatch> body) {
     journal().begin(++ownSteps);
     try {
       OwnBatch batch = new OwnBatch(tracker.session());
+      db.internalExec("SAVEPOINT " + OwnBatch.SAVEPOINT);
       body.accept(batch);
+      db.internalExec("RELEASE " + OwnBatch.SAVEPOINT); // on a failure, the transaction's rollback ends it
       return Footprint.tablesOf(batch.capture.writes());
     } finally {
       journal().end();
     }
   }
 
-  /** Applies the actions of one batch; see {@link #applyOwnBatch}. */
+  /**
+   * Applies the actions of one batch; see {@link #applyOwnBatch}. An action that throws must leave
+   * nothing behind, which takes a savepoint, but two statements per action are a good part of a
+   * submit's cost and actions rarely throw. So actions run bare until one throws; then the batch
+   * is rolled back to its start, the actions before it are applied again (actions are
+   * deterministic), and the rest of the batch runs one savepoint per action.
+   */
   final class OwnBatch {
+    static final String SAVEPOINT = "sqlgit_batch";
     private final Tracker.Session capture;
+    private final List<PeerAction> applied = new java.util.ArrayList<>();
+    private boolean oneFailed;
 
     private OwnBatch(Tracker.Session capture) {
       this.capture = capture;
@@ -245,10 +259,35 @@ final class StateDb implements AutoCloseable {
 
     /** Applies {@code a}; when it throws (as {@link StateDb#apply} does), nothing of it remains. */
     void apply(PeerAction a) {
-      guarded(a.name(), a.schema(), () -> {
+      try {
+        applyNow(a, oneFailed);
+      } catch (ActionFailedException e) {
+        if (!oneFailed) {
+          oneFailed = true;
+          db.internalExec("ROLLBACK TO " + SAVEPOINT); // takes the failed action's own writes too
+          for (PeerAction before : applied) {
+            applyAgain(before);
+          }
+        }
+        throw e;
+      }
+      applied.add(a);
+    }
+
+    private void applyNow(PeerAction a, boolean inSavepoint) {
+      guarded(a.name(), a.schema(), inSavepoint, () -> {
         capture.run(() -> run(a.name(), a.params(), a.schema()));
         return null;
       });
+    }
+
+    private void applyAgain(PeerAction a) {
+      try {
+        applyNow(a, true);
+      } catch (ActionFailedException e) {
+        throw new IllegalStateException("action '" + a.name() + "' (seq " + a.seq() + ") failed when applied again"
+            + " with the same params on the same state: actions must be deterministic", e);
+      }
     }
   }
 

@@ -157,6 +157,31 @@ class SchemaEvolutionTest {
         .hasMessageContaining("migration 1 of feature 'notes' was edited");
   }
 
+  /**
+   * A migration applied just before an action that then fails is rolled back with it, and the
+   * next action applies it again: one that only changes rows (no DDL) included.
+   */
+  @Test
+  void migrationsRolledBackWithAFailedActionAreAppliedAgain() {
+    ActionRegistry actions = ActionRegistry.builder()
+        .migration(1, "counters", "CREATE TABLE counters(name TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+        .migration(2, "counters", "INSERT INTO counters VALUES ('seed', 1)")
+        .action("bump", Note.class, (db, n) -> db.exec("UPDATE counters SET n = n + 1 WHERE name = ?", n.id()))
+        .action("boom", Note.class, (db, n) -> {
+          throw new IllegalStateException("boom");
+        })
+        .build();
+    for (String id : List.of("m", "new")) { // a master's submit, a peer's batch
+      try (Peer p = open(id, actions)) {
+        assertThatThrownBy(() -> p.submit("boom", new Note("x", "y"))).isInstanceOf(ActionFailedException.class);
+        p.submit("bump", new Note("seed", ""));
+        p.submit("bump", new Note("seed", ""));
+        assertThat(p.db().one("SELECT n FROM counters WHERE name = 'seed'", Long.class)).as(id).contains(3L);
+        assertThat(p.db().one("SELECT count(*) FROM _sqlgit_schema", Long.class)).as(id).contains(2L);
+      }
+    }
+  }
+
   @Test
   void migrationVersionsMustRunInOrder() {
     assertThatThrownBy(() -> ActionRegistry.builder().migration(2, "x", "CREATE TABLE x(a)"))

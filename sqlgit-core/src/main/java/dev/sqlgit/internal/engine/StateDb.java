@@ -29,6 +29,9 @@ final class StateDb implements AutoCloseable {
   private final ActionCatalog actions;
   private UndoJournal journal;
   private long ownSteps = OWN_STEPS;
+  /** The schema version {@link SchemaVersions#ensure} last brought the state to, at which epoch. */
+  private int ensuredSchema = -1;
+  private long ensuredAt = -1;
   private final boolean persistent;
   /**
    * The commit counters (see {@link StateMarks}) this process knows the state for, newest last:
@@ -77,6 +80,7 @@ final class StateDb implements AutoCloseable {
    */
   void forgetCaches() {
     tracker = new Tracker(db);
+    ensuredSchema = -1;
     journal = null;
     ownSteps = Math.max(OWN_STEPS, journal().lastStep(OWN_STEPS));
   }
@@ -184,7 +188,12 @@ final class StateDb implements AutoCloseable {
 
   /** Runs action {@code name}, first applying the migrations up to {@code schema} it needs. */
   private void run(String name, JsonNode params, int schema) throws Exception {
-    SchemaVersions.ensure(db, schema, actions.migrations());
+    // Checking the applied migrations takes two queries: skip it while nothing could have changed them.
+    if (schema > ensuredSchema || db.schemaEpoch() != ensuredAt) {
+      SchemaVersions.ensure(db, schema, actions.migrations());
+      ensuredSchema = schema;
+      ensuredAt = db.schemaEpoch();
+    }
     actions.apply(name, db, params);
   }
 

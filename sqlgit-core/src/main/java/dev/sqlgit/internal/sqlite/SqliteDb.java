@@ -52,6 +52,7 @@ public final class SqliteDb implements Db, AutoCloseable {
   /** Cached schema versions of "main" and "temp"; -1 when unknown. */
   private long mainVersion = -1;
   private long tempVersion = -1;
+  private long schemaEpoch;
 
   /** Sees each statement just before it runs (used to compute read sets). */
   @FunctionalInterface
@@ -439,6 +440,16 @@ public final class SqliteDb implements Db, AutoCloseable {
   private void forgetSchemaVersions() {
     mainVersion = -1;
     tempVersion = -1;
+    schemaEpoch++;
+  }
+
+  /**
+   * A counter that moves whenever this connection may have changed a schema or rolled something
+   * back (the events that drop the cached schema versions): what was derived from the database's
+   * tables while it stood still, such as which migrations are applied, still holds.
+   */
+  public synchronized long schemaEpoch() {
+    return schemaEpoch;
   }
 
   /** Runs a query without notifying the listener (engine introspection). */

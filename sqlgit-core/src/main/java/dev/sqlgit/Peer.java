@@ -53,18 +53,11 @@ public final class Peer implements AutoCloseable {
   private final ClusterStorage cluster;
   private final ReentrantLock writer = new ReentrantLock();
   private final java.util.Queue<Ticket> submissions = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  /**
-   * Group commit: threads inside submit whose ticket no writer took yet, and how many of those
-   * tickets are queued.
-   */
+  /** Group commit: threads inside submit, and how many of their tickets are queued. */
   private final AtomicInteger submitting = new AtomicInteger();
   private final AtomicInteger queued = new AtomicInteger();
-  /** Submitters whose ticket was settled and who have not left submit yet (see gather). */
-  private final AtomicInteger leaving = new AtomicInteger();
   /** How long the last batch took to write; guarded by the writer lock. */
   private long lastWriteNanos;
-  /** The engine's number of the last batch that logged something (see awaitPipeline); writer lock. */
-  private long lastLogBatch;
   /** Batches of submissions written, and the submissions in them (benchmarks); writer lock. */
   private long batchesWritten;
   private long submissionsWritten;
@@ -73,8 +66,6 @@ public final class Peer implements AutoCloseable {
   /** Notices other processes' commits to the state file (null without one). */
   private final CommitWatcher otherWriters;
   private volatile boolean closed;
-  /** Why the log could not be made durable, after which this replica refuses writes; else null. */
-  private volatile RuntimeException notDurable;
 
   /** How often to look for other processes' commits: short, and two pragmas when idle. */
   private static final java.time.Duration OTHER_WRITERS_POLL = java.time.Duration.ofMillis(50);
@@ -166,48 +157,35 @@ public final class Peer implements AutoCloseable {
    *     travels as JSON and is bound back for the action, here and on every other replica
    * @throws UnknownActionException when {@code name} is not registered (nothing written)
    * @throws ActionFailedException when the action throws (rolled back, nothing logged)
-   * @throws StorageException when the log could not be written, or made durable: after the latter
-   *     this replica refuses every write until it is closed and opened again
    */
   public void submit(String name, Object params) {
     Objects.requireNonNull(name, "name");
     refuseInsideResolver();
-    checkWritable();
+    checkOpen();
     Ticket ticket = new Ticket(new Submission(name, actions.toJson(params)));
-    try {
-      if (options.groupCommit()) {
-        submitInBatch(ticket);
-      } else {
-        makeDurable(withWriter(() -> { // one transaction per submit; the fsync after the writer
-          checkWritable();
-          return write(List.of(ticket));
-        }));
-      }
-    } finally {
-      ticket.left(leaving);
+    if (!options.groupCommit()) {
+      withWriter(() -> {
+        write(List.of(ticket)); // one fsync per submit
+        return null;
+      });
+      ticket.rethrow();
+      return;
     }
-    ticket.rethrow();
-  }
-
-  /**
-   * Group commit: whoever holds the writer writes every queued submission in one transaction,
-   * releases the writer, then makes the batch durable with one fsync while the next writer applies
-   * the next batch; the others wait for their ticket, not for the lock (waking each of them just to
-   * find its ticket written would turn every batch into a batch of one). A writer writes one batch,
-   * then wakes a waiting submitter to write the next: writing batch after batch for the others
-   * would starve its own caller, which would then finish alone in batches of one.
-   */
-  private void submitInBatch(Ticket ticket) {
-    Batch written = null;
+    // Group commit: whoever holds the writer writes every queued submission in one transaction
+    // with one fsync; the others wait for their ticket, not for the lock (waking each of them just
+    // to find its ticket written would turn every batch into a batch of one). A writer writes one
+    // batch, then wakes a waiting submitter to write the next: writing batch after batch for the
+    // others would starve its own caller, which would then finish alone in batches of one.
+    List<Ticket> written = List.of();
     submitting.incrementAndGet();
-    submissions.add(ticket);
-    queued.incrementAndGet();
     try {
-      while (!ticket.taken()) {
+      submissions.add(ticket);
+      queued.incrementAndGet();
+      while (!ticket.settled()) {
         if (writer.tryLock()) {
           try {
-            checkWritable();
-            if (!ticket.taken()) { // else the writer before took it just now
+            checkOpen();
+            if (!ticket.settled()) { // else the writer before settled it just now
               written = writeQueuedSubmissions();
             }
           } finally {
@@ -217,78 +195,30 @@ public final class Peer implements AutoCloseable {
           ticket.awaitSettled();
         }
       }
-    } catch (RuntimeException | Error e) {
-      if (submissions.remove(ticket)) { // not written: no writer may take it now
-        queued.decrementAndGet();
-        submitting.decrementAndGet();
-      }
-      throw e;
     } finally {
-      // Only now, the writer released (the next batch is meanwhile being applied): the fsync, then
-      // waking the batch's submitters, which costs several µs each. Whatever happened above, a
-      // batch taken from the queue is settled, or its submitters would wait forever.
-      if (written != null) {
-        makeDurable(written);
-      }
+      submitting.decrementAndGet();
     }
-    while (!ticket.settled()) { // the writer that took it settles it once it is durable
-      ticket.awaitSettled();
-    }
+    // Wake the batch's submitters only now, the writer released and this caller no longer counted
+    // as about to queue (see gather): unparking dozens of threads costs several µs each, and the
+    // next batch is meanwhile being written.
+    written.forEach(Ticket::wake);
+    ticket.rethrow();
   }
 
-  /** A queued submit and, once its batch is written and durable, what became of it. */
+  /** A queued submit and, once its batch is written, what became of it. */
   private static final class Ticket {
     final Submission submission;
     private final Thread submitter = Thread.currentThread();
-    /** In a batch: a writer applied it or is applying it (written under the writer lock). */
-    private volatile boolean taken;
     private volatile boolean settled;
     private RuntimeException failure;
-
-    /** Set by whichever of {@link #settle} and {@link #left} comes first: the second one counts. */
-    private final java.util.concurrent.atomic.AtomicBoolean settledOrLeft =
-        new java.util.concurrent.atomic.AtomicBoolean();
 
     Ticket(Submission submission) {
       this.submission = submission;
     }
 
-    /**
-     * The submitter has left submit, however: undoes its count in {@code leaving} if {@link
-     * #settle} counted it already, else tells settle not to count it.
-     */
-    void left(AtomicInteger leaving) {
-      if (!settledOrLeft.compareAndSet(false, true)) {
-        leaving.decrementAndGet();
-      }
-    }
-
-    void take() {
-      taken = true;
-    }
-
-    boolean taken() {
-      return taken;
-    }
-
-    /** What the batch made of it; the submitter learns it once {@link #settle} ran. */
-    void result(RuntimeException failure) {
+    /** Settles without waking the submitter: the writer wakes it (see {@link #wake}). */
+    void settle(RuntimeException failure) {
       this.failure = failure;
-    }
-
-    /**
-     * Settles without waking the submitter (the writer wakes it, see {@link #wake}); {@code lost}
-     * (the log could not be made durable) replaces a success. Counts the submitter in {@code
-     * leaving} until it has {@link #left}.
-     */
-    void settle(RuntimeException lost, AtomicInteger leaving) {
-      if (failure == null) {
-        failure = lost;
-      }
-      leaving.incrementAndGet();
-      if (!settledOrLeft.compareAndSet(false, true)) {
-        leaving.decrementAndGet(); // it left already (interrupted, or failed before its batch ended)
-      }
       settled = true; // publishes failure to the waiting submitter
     }
 
@@ -325,100 +255,48 @@ public final class Peer implements AutoCloseable {
     }
   }
 
-  /** Tickets applied and logged together, and their log write, to make durable (see Engine). */
-  private record Batch(List<Ticket> tickets, long logBatch) {}
-
-  /** Writes every queued submission as one batch; returns it, to make durable (null if none). */
-  private Batch writeQueuedSubmissions() {
-    awaitPipeline();
+  /** Writes every queued submission as one batch; returns its tickets (settled, to wake). */
+  private List<Ticket> writeQueuedSubmissions() {
     gather();
     List<Ticket> batch = new java.util.ArrayList<>();
     for (Ticket t = submissions.poll(); t != null; t = submissions.poll()) {
       queued.decrementAndGet();
-      submitting.decrementAndGet(); // no longer about to queue (see gather)
-      t.take();
       batch.add(t);
     }
-    if (batch.isEmpty()) {
-      return null;
+    if (!batch.isEmpty()) {
+      long start = System.nanoTime();
+      write(batch);
+      lastWriteNanos = System.nanoTime() - start;
     }
-    long start = System.nanoTime();
-    Batch written = write(batch);
-    lastWriteNanos = System.nanoTime() - start;
-    return written;
+    return batch;
   }
 
   /**
-   * Lets a new batch be applied while the last one's fsync runs, but no further ahead: waits until
-   * the batch before the last is durable. Meanwhile the queue grows, and the batch with it: without
-   * this wait, writers ran ahead with batches of one or two, each paying for a transaction and an
-   * fsync, and never caught up (from 64 threads: batches of 1 or 2, a third of the throughput).
-   */
-  private void awaitPipeline() {
-    if (lastLogBatch > 1) {
-      try {
-        engine.awaitDurable(lastLogBatch - 1); // may run that fsync itself, holding the writer
-      } catch (RuntimeException e) {
-        notDurable = e;
-        checkWritable(); // throws, naming the failure
-      }
-    }
-  }
-
-  /**
-   * Waits briefly for submitters about to queue (inside submit, ticket not queued yet) and for those
-   * a batch just acknowledged, on their way out of submit: typically they submit again at once.
-   * They then share this batch's fsync instead of paying for one of their own (without it, busy
-   * threads write batches of about half of them, the woken half alternating with the other; with
-   * the fsync outside the writer, batches split further still, each paying for a transaction). A
-   * lone submitter never waits, and no wait is longer than a quarter of the last batch's write.
+   * Waits briefly for submitters about to queue (inside submit, ticket not queued yet): typically
+   * those the last batch just woke, which submit again at once. They then share this batch's fsync
+   * instead of paying for one of their own (without it, busy threads write batches of about half
+   * of them, the woken half alternating with the other). A lone submitter never waits, and no
+   * wait is longer than a quarter of the last batch's write.
    */
   private void gather() {
     long deadline = System.nanoTime() + Math.min(lastWriteNanos / 4, 1_000_000);
-    while ((queued.get() < submitting.get() || leaving.get() > 0) && System.nanoTime() < deadline) {
+    while (queued.get() < submitting.get() && System.nanoTime() < deadline) {
       Thread.yield();
     }
   }
 
-  /** Applies and logs a batch holding the writer; its log lines are durable after {@link #makeDurable}. */
-  private Batch write(List<Ticket> batch) {
+  private void write(List<Ticket> batch) {
     batchesWritten++;
     submissionsWritten += batch.size();
-    Engine.Submitted submitted;
+    List<RuntimeException> results;
     try {
-      submitted = engine.submitAll(batch.stream().map(t -> t.submission).toList());
+      results = engine.submitAll(batch.stream().map(t -> t.submission).toList());
     } catch (RuntimeException e) {
-      batch.forEach(t -> t.result(e)); // the batch's log write failed: none of it happened
-      return new Batch(batch, 0);
+      batch.forEach(t -> t.settle(e)); // the batch's log write failed: none of it happened
+      return;
     }
     for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).result(submitted.results().get(i));
-    }
-    if (submitted.logBatch() > 0) {
-      lastLogBatch = submitted.logBatch();
-    }
-    return new Batch(batch, submitted.logBatch());
-  }
-
-  /**
-   * Outside the writer: waits until the batch's log lines are durable (one fsync, perhaps another
-   * thread's, for every batch written meanwhile), then settles and wakes its submitters. When the
-   * log could not be made durable, they get the failure and this replica takes no more writes:
-   * its state holds actions whose lines may be lost in a crash (open checks the state against the
-   * logs and rebuilds it when they disagree).
-   */
-  private void makeDurable(Batch batch) {
-    RuntimeException lost = null;
-    try {
-      engine.awaitDurable(batch.logBatch());
-    } catch (RuntimeException e) {
-      lost = e;
-      notDurable = e;
-    } finally {
-      for (Ticket t : batch.tickets()) {
-        t.settle(lost, leaving);
-        t.wake();
-      }
+      batch.get(i).settle(results.get(i));
     }
   }
 
@@ -428,10 +306,7 @@ public final class Peer implements AutoCloseable {
    * UnresolvedConflictException} and leaves the peer exactly as it was.
    */
   public SyncReport sync() {
-    return withWriter(() -> {
-      checkWritable();
-      return engine.sync(null);
-    });
+    return withWriter(() -> engine.sync(null));
   }
 
   /**
@@ -444,10 +319,7 @@ public final class Peer implements AutoCloseable {
    */
   public SyncReport sync(Resolver resolver) {
     Objects.requireNonNull(resolver, "resolver (use sync() for none)");
-    return withWriter(() -> {
-      checkWritable();
-      return engine.sync(resolver);
-    });
+    return withWriter(() -> engine.sync(resolver));
   }
 
   /** A read-only view of the local state; it follows the state across syncs. Writes throw. */
@@ -534,12 +406,8 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * Makes every submit written so far durable (a submit still waiting for its fsync then returns
-   * normally), releases the local state and closes the live queries (stopping the default live
-   * thread). Idempotent; afterwards every method throws {@link ClosedException}.
-   *
-   * @throws StorageException when the log could not be made durable; everything is closed all the
-   *     same
+   * Releases the local state and closes the live queries (stopping the default live thread).
+   * Idempotent; afterwards every method throws {@link ClosedException}.
    */
   @Override
   public void close() {
@@ -623,17 +491,6 @@ public final class Peer implements AutoCloseable {
   private void checkOpen() {
     if (closed) {
       throw new ClosedException("peer '" + options.peerId() + "'");
-    }
-  }
-
-  /** Throws unless this replica takes writes: open, and its log never failed to be made durable. */
-  private void checkWritable() {
-    checkOpen();
-    RuntimeException failure = notDurable;
-    if (failure != null) {
-      throw new StorageException("peer '" + options.peerId() + "' takes no more writes: its log could not be made"
-          + " durable, so its state may hold actions that a crash would remove from the log; close it and open it"
-          + " again (open checks the state against the logs)", -1, failure);
     }
   }
 

@@ -136,57 +136,6 @@ class GroupCommitTest {
     }
   }
 
-  /**
-   * The master and a peer both submit from many threads while their fsyncs run outside the writer
-   * lock: each submit's line is in its replica's log when it returns, and the two converge.
-   */
-  @ParameterizedTest(name = "groupCommit={0}")
-  @ValueSource(booleans = {true, false})
-  void everySubmitIsInTheLogWhenItReturnsAndReplicasConverge(boolean group) throws Exception {
-    FileSyncer net = new FileSyncer(dir, "m", List.of("m", "p"));
-    try (Peer m = open(net, "m", group)) {
-      m.submit("init", null);
-      net.deliverAll();
-    }
-    int threads = 4; // per replica
-    int each = 8; // few: the master's sync checks each of p's actions against all of its own
-    try (Peer m = open(net, "m", group); Peer p = open(net, "p", group)) {
-      ExecutorService pool = Executors.newFixedThreadPool(2 * threads);
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < 2 * threads; t++) {
-        Peer peer = t % 2 == 0 ? m : p;
-        String key = peer.peerId() + t;
-        Path log = net.logAt(peer.peerId(), peer.peerId());
-        done.add(pool.submit(() -> {
-          start.await(10, TimeUnit.SECONDS);
-          for (int i = 0; i < each; i++) {
-            String id = key + "-" + i;
-            peer.submit("add", new Item(id, i));
-            assertThat(FileBytes.text(log)).as("in the log once submit returned").contains("\"id\":\"" + id + "\"");
-          }
-          return null;
-        }));
-      }
-      start.countDown();
-      for (Future<?> f : done) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-      pool.shutdown();
-      net.deliverAll();
-      m.sync();
-      net.deliverAll();
-      p.sync();
-      net.deliverAll();
-      m.sync(); // records p's ack
-      List<String> all = m.db().query("SELECT id FROM items ORDER BY id", String.class);
-      assertThat(all).hasSize(2 * threads * each);
-      assertThat(p.db().query("SELECT id FROM items ORDER BY id", String.class)).isEqualTo(all);
-      assertThat(p.pending()).isEmpty();
-      assertThat(p.masterHead()).isEqualTo(m.masterHead());
-    }
-  }
-
   private static Peer open(FileSyncer net, String id, boolean group) {
     return Peer.open(PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId("m").actions(actions())
         .groupCommit(group).build());

@@ -58,8 +58,6 @@ public final class PeerEngine implements Engine {
   /** Tables each pending own action wrote, by seq: a sync undoes them. */
   private final Map<Long, Set<String>> pendingTables = new HashMap<>();
   private final ChangedTables changed = new ChangedTables();
-  /** Makes the own log durable after a submit batch, outside the writer lock (group commit). */
-  private final LogFlusher flusher;
 
   private PeerEngine(
       ClusterStorage cluster,
@@ -74,7 +72,6 @@ public final class PeerEngine implements Engine {
     this.masterId = masterId;
     this.actions = actions;
     this.state = new StateHolder(initial);
-    this.flusher = new LogFlusher(() -> cluster.forceLog(peerId), cluster.describe(peerId));
   }
 
   public static PeerEngine open(ClusterStorage cluster, String peerId, String masterId, ActionCatalog actions) {
@@ -206,11 +203,11 @@ public final class PeerEngine implements Engine {
   }
 
   @Override
-  public Submitted submitAll(List<Submission> batch) {
+  public List<RuntimeException> submitAll(List<Submission> batch) {
     return exclusive(() -> submitAllExclusive(batch));
   }
 
-  private Submitted submitAllExclusive(List<Submission> batch) {
+  private List<RuntimeException> submitAllExclusive(List<Submission> batch) {
     List<RuntimeException> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
     StateDb current = state.current();
     List<PeerAction> accepted = new ArrayList<>();
@@ -233,12 +230,12 @@ public final class PeerEngine implements Engine {
                         accepted.add(a);
                         seq++;
                       } catch (ActionFailedException | SchemaTooNewException e) {
-                        results.set(i, e); // its writes are rolled back; the others go on
+                        results.set(i, e); // its savepoint is rolled back; the others go on
                       }
                     }
                   }));
                   if (!accepted.isEmpty()) {
-                    cluster.appendAllDeferred(peerId, accepted.stream().map(a -> (PeerLogEntry) new PeerLogEntry.Action(a)).toList());
+                    cluster.appendAll(peerId, accepted.stream().map(a -> (PeerLogEntry) new PeerLogEntry.Action(a)).toList());
                     mark(current, integratedHead, anchor, anchorAt);
                   }
                 }));
@@ -248,9 +245,11 @@ public final class PeerEngine implements Engine {
       // A sync undoes all pending actions together, so the batch's tables need not be told apart.
       pendingTables.put(accepted.get(0).seq(), written);
       changed.add(written);
+    }
+    if (!accepted.isEmpty()) {
       ackedIntegratedHead = false;
     }
-    return new Submitted(results, accepted.isEmpty() ? 0 : flusher.appended());
+    return results;
   }
 
   @Override
@@ -412,16 +411,7 @@ public final class PeerEngine implements Engine {
   }
 
   @Override
-  public void awaitDurable(long logBatch) {
-    flusher.awaitDurable(logBatch);
-  }
-
-  @Override
   public void close() {
-    try {
-      flusher.close();
-    } finally {
-      state.close();
-    }
+    state.close();
   }
 }

@@ -136,6 +136,110 @@ class GroupCommitTest {
     }
   }
 
+  /**
+   * The master and a peer both submit from many threads: each submit's line is in its replica's
+   * log when it returns, and the two converge.
+   */
+  @ParameterizedTest(name = "groupCommit={0}")
+  @ValueSource(booleans = {true, false})
+  void everySubmitIsInTheLogWhenItReturnsAndReplicasConverge(boolean group) throws Exception {
+    FileSyncer net = new FileSyncer(dir, "m", List.of("m", "p"));
+    try (Peer m = open(net, "m", group)) {
+      m.submit("init", null);
+      net.deliverAll();
+    }
+    int threads = 4; // per replica
+    int each = 8; // few: the master's sync checks each of p's actions against all of its own
+    try (Peer m = open(net, "m", group); Peer p = open(net, "p", group)) {
+      ExecutorService pool = Executors.newFixedThreadPool(2 * threads);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 2 * threads; t++) {
+        Peer peer = t % 2 == 0 ? m : p;
+        String key = peer.peerId() + t;
+        Path log = net.logAt(peer.peerId(), peer.peerId());
+        done.add(pool.submit(() -> {
+          start.await(10, TimeUnit.SECONDS);
+          for (int i = 0; i < each; i++) {
+            String id = key + "-" + i;
+            peer.submit("add", new Item(id, i));
+            assertThat(FileBytes.text(log)).as("in the log once submit returned").contains("\"id\":\"" + id + "\"");
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      net.deliverAll();
+      m.sync();
+      net.deliverAll();
+      p.sync();
+      net.deliverAll();
+      m.sync(); // records p's ack
+      List<String> all = m.db().query("SELECT id FROM items ORDER BY id", String.class);
+      assertThat(all).hasSize(2 * threads * each);
+      assertThat(p.db().query("SELECT id FROM items ORDER BY id", String.class)).isEqualTo(all);
+      assertThat(p.pending()).isEmpty();
+      assertThat(p.masterHead()).isEqualTo(m.masterHead());
+    }
+  }
+
+  /** Closing a replica while many threads submit: every submitter leaves, and what was acknowledged is what was logged. */
+  @ParameterizedTest(name = "groupCommit={0}, replica={1}")
+  @ValueSource(strings = {"true,m", "true,p", "false,m", "false,p"})
+  void closeWhileManyThreadsSubmitLosesNothingAcknowledged(String mode) throws Exception {
+    boolean group = mode.startsWith("true");
+    String id = mode.split(",")[1];
+    FileSyncer net = new FileSyncer(dir, "m", List.of("m", "p"));
+    try (Peer m = open(net, "m", group)) {
+      m.submit("init", null);
+      net.deliverAll();
+    }
+    int threads = 16;
+    java.util.Queue<String> acknowledged = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    Peer peer = open(net, id, group);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < 100_000; i++) {
+            String key = thread + "-" + i;
+            try {
+              peer.submit("add", new Item(key, i));
+            } catch (ClosedException e) {
+              return null;
+            }
+            acknowledged.add(key);
+          }
+          throw new AssertionError("never closed");
+        }));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (acknowledged.size() < 300 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      peer.close();
+      for (Future<?> f : done) {
+        f.get(30, TimeUnit.SECONDS); // each submitter left with ClosedException, none hangs
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(300);
+    List<String> lines = FileBytes.lines(net.logAt(id, id));
+    long added = lines.stream().filter(l -> l.contains("\"name\":\"add\"")).count();
+    assertThat(added).as("what was acknowledged is in the log, and nothing else").isEqualTo(acknowledged.size());
+    try (Peer reopened = open(net, id, group)) {
+      assertThat(reopened.db().query("SELECT id FROM items", String.class))
+          .containsExactlyInAnyOrderElementsOf(acknowledged);
+    }
+  }
+
   private static Peer open(FileSyncer net, String id, boolean group) {
     return Peer.open(PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId("m").actions(actions())
         .groupCommit(group).build());

@@ -230,7 +230,7 @@ public final class PeerEngine implements Engine {
                         accepted.add(a);
                         seq++;
                       } catch (ActionFailedException | SchemaTooNewException e) {
-                        results.set(i, e); // its savepoint is rolled back; the others go on
+                        results.set(i, e); // its writes are rolled back; the others go on
                       }
                     }
                   }));
@@ -245,8 +245,6 @@ public final class PeerEngine implements Engine {
       // A sync undoes all pending actions together, so the batch's tables need not be told apart.
       pendingTables.put(accepted.get(0).seq(), written);
       changed.add(written);
-    }
-    if (!accepted.isEmpty()) {
       ackedIntegratedHead = false;
     }
     return results;

@@ -321,7 +321,7 @@ public final class SqliteDb implements Db, AutoCloseable {
   /**
    * Runs {@code body} inside a savepoint: released when it returns, rolled back (and the exception
    * rethrown) when it throws. Nests. Savepoint statements skip {@link #exec}'s {@code
-   * last_insert_rowid()} query: an action runs in one, so they run twice per submit.
+   * last_insert_rowid()} query: they bracket most actions the engine applies.
    */
   public synchronized <T> T savepoint(ThrowingSupplier<T> body) throws Exception {
     String name = "sqlgit_sp" + (++savepointDepth);

@@ -26,11 +26,7 @@ public final class LogCodec {
     return write(g -> {
       if (entry instanceof PeerLogEntry.Action) {
         PeerAction a = ((PeerLogEntry.Action) entry).action();
-        g.writeStringField("kind", "action");
-        g.writeNumberField("seq", a.seq());
-        g.writeStringField("name", a.name());
-        g.writeFieldName("params");
-        g.writeTree(a.params());
+        writeActionHead(g, a.seq(), a.name(), a.params());
         g.writeNumberField("baseMasterSeq", a.baseMasterSeq());
         if (a.force()) {
           g.writeBooleanField("force", true);
@@ -47,6 +43,15 @@ public final class LogCodec {
         throw new AssertionError(entry);
       }
     });
+  }
+
+  /** The fields every action line starts with, peer and master alike. */
+  private static void writeActionHead(JsonGenerator g, long seq, String name, JsonNode params) throws IOException {
+    g.writeStringField("kind", "action");
+    g.writeNumberField("seq", seq);
+    g.writeStringField("name", name);
+    g.writeFieldName("params");
+    g.writeTree(params);
   }
 
   /** The fields of one JSON object, written by {@link #write}. */
@@ -73,11 +78,7 @@ public final class LogCodec {
     return write(g -> {
       if (entry instanceof MasterLogEntry.Action) {
         MasterAction a = ((MasterLogEntry.Action) entry).action();
-        g.writeStringField("kind", "action");
-        g.writeNumberField("seq", a.seq());
-        g.writeStringField("name", a.name());
-        g.writeFieldName("params");
-        g.writeTree(a.params());
+        writeActionHead(g, a.seq(), a.name(), a.params());
         g.writeObjectFieldStart("source");
         g.writeStringField("peer", a.source().peer());
         g.writeNumberField("seq", a.source().seq());

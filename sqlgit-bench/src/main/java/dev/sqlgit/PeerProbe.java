@@ -11,4 +11,9 @@ public final class PeerProbe {
   public static double meanBatchSize(Peer peer) {
     return peer.meanBatchSize();
   }
+
+  /** Submits one group-commit batch from the calling thread: the writer's cost alone. */
+  public static void submitBatch(Peer peer, String name, java.util.List<?> params) {
+    peer.submitBatch(name, params);
+  }
 }

@@ -50,6 +50,52 @@ final class SubmitBench {
     for (int threads : THREADS) {
       runWith(threads, out);
     }
+    writerCost(out);
+  }
+
+  /** Batches of this size in the writer-cost table: about what 64 threads reach. */
+  private static final int WRITER_BATCH = 60;
+  private static final int WRITER_SUBMITS = TOTAL / WRITER_BATCH * WRITER_BATCH;
+
+  /**
+   * CPU time per submit of the writer alone: batches written one after the other from one thread,
+   * JSON of the params included (submitters do that part in their own threads).
+   */
+  private static void writerCost(PrintStream out) {
+    ResultTable table = new ResultTable(
+        "writer CPU per submit, one thread, batches of " + WRITER_BATCH + " (median of " + ROUNDS + " rounds of " + WRITER_SUBMITS + ")",
+        "state", "µs CPU per submit", "µs per submit");
+    for (boolean stateFolder : new boolean[] {false, true}) {
+      List<Long> cpu = new ArrayList<>();
+      Samples.inFreshFolders(WARMUP_ROUNDS, dir -> batches(dir, stateFolder));
+      double wall = Samples.inFreshFolders(ROUNDS, dir -> cpu.add(batches(dir, stateFolder))).medianMillis();
+      List<Long> measured = new ArrayList<>(cpu.subList(1, cpu.size())); // the first is inFreshFolders' warm-up
+      measured.sort(null);
+      table.row(stateFolder ? "state folder" : "in memory",
+          String.format("%.2f", measured.get(measured.size() / 2) / 1e3 / WRITER_SUBMITS),
+          String.format("%.2f", wall * 1e3 / WRITER_SUBMITS));
+    }
+    table.print(out);
+  }
+
+  /** Writes {@link #WRITER_SUBMITS} submits in batches from this thread; returns the thread's CPU nanos. */
+  private static long batches(Path dir, boolean stateFolder) throws Exception {
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    ActionRegistry actions = actions();
+    try (Peer master = open(dir, "m", actions, true, null)) {
+      master.submit("init", null);
+    }
+    try (Peer peer = open(dir, "p", actions, true, stateFolder ? dir.resolve("state-p") : null)) {
+      long start = threads.getCurrentThreadCpuTime();
+      for (int b = 0; b < WRITER_SUBMITS / WRITER_BATCH; b++) {
+        List<Row> batch = new ArrayList<>();
+        for (int i = 0; i < WRITER_BATCH; i++) {
+          batch.add(new Row(b + "-" + i, "note body " + i));
+        }
+        PeerProbe.submitBatch(peer, "add", batch);
+      }
+      return threads.getCurrentThreadCpuTime() - start;
+    }
   }
 
   private static void runWith(int threads, PrintStream out) {
@@ -85,10 +131,7 @@ final class SubmitBench {
 
   /** Runs {@code total} submits from {@code threads} threads and returns the peer's mean batch size. */
   private static double submits(Path dir, int threads, int total, boolean group, boolean stateFolder) throws Exception {
-    ActionRegistry actions = ActionRegistry.builder()
-        .action("init", (db, p) -> db.exec("CREATE TABLE notes(id TEXT PRIMARY KEY, body TEXT NOT NULL)"))
-        .action("add", Row.class, (db, r) -> db.exec("INSERT INTO notes VALUES (?, ?)", r.id(), r.body()))
-        .build();
+    ActionRegistry actions = actions();
     try (Peer master = open(dir, "m", actions, group, null)) {
       master.submit("init", null);
     }
@@ -139,6 +182,13 @@ final class SubmitBench {
       }
       c.commit();
     }
+  }
+
+  private static ActionRegistry actions() {
+    return ActionRegistry.builder()
+        .action("init", (db, p) -> db.exec("CREATE TABLE notes(id TEXT PRIMARY KEY, body TEXT NOT NULL)"))
+        .action("add", Row.class, (db, r) -> db.exec("INSERT INTO notes VALUES (?, ?)", r.id(), r.body()))
+        .build();
   }
 
   private static Peer open(Path root, String id, ActionRegistry actions, boolean group, Path stateDir) {

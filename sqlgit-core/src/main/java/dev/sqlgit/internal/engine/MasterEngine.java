@@ -1,6 +1,5 @@
 package dev.sqlgit.internal.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.sqlgit.ActionFailedException;
 import dev.sqlgit.IntegrityException;
 import dev.sqlgit.MasterAction;
@@ -9,7 +8,6 @@ import dev.sqlgit.Resolver;
 import dev.sqlgit.Source;
 import dev.sqlgit.SyncReport;
 import dev.sqlgit.UnknownActionException;
-import dev.sqlgit.internal.log.LogCodec;
 import dev.sqlgit.internal.log.MasterLog;
 import dev.sqlgit.internal.log.MasterLogEntry;
 import dev.sqlgit.internal.sqlite.Footprint;
@@ -320,7 +318,7 @@ public final class MasterEngine implements Engine {
                 () -> {
                   footprint[0] = current.applyJournaled(action);
                   cluster.append(masterId, entry);
-                  markAppended(current, action.seq(), LogCodec.encode(entry));
+                  markAppended(current, action.seq(), MasterHistory.lineOf(action));
                 }));
     history.append(action, footprint[0].writes());
     changed.add(footprint[0].writtenTables());

@@ -66,21 +66,25 @@ public final class SqliteDb implements Db, AutoCloseable {
     this.privateDatabase = privateDatabase;
   }
 
+  /** A connection to {@code url} set up for this class's use of it. */
+  private static SQLiteConnection connect(String url) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    // exec() reads last_insert_rowid() itself; with the driver's generated keys on, every INSERT
+    // would also prepare a fresh "SELECT last_insert_rowid()" (a third of a submit's cost).
+    config.setGetGeneratedKeys(false);
+    SQLiteConnection c = (SQLiteConnection) DriverManager.getConnection(url, config.toProperties());
+    // Transactions here are plain SQL (BEGIN, SAVEPOINT), which SQLite handles on its own. In
+    // JDBC auto-commit mode the driver also steps a "begin" after every statement, to commit
+    // writes held back by a reader still open; this class never leaves a result set open, so
+    // the driver is told it is not in auto-commit mode (its flag only: no statement is run).
+    c.getConnectionConfig().setAutoCommit(false);
+    return c;
+  }
+
   /** A new, empty, private in-memory database. */
   public static SqliteDb openMemory(String label) {
     try {
-      SQLiteConfig config = new SQLiteConfig();
-      // exec() reads last_insert_rowid() itself; with the driver's generated keys on, every INSERT
-      // would also prepare a fresh "SELECT last_insert_rowid()" (a third of a submit's cost).
-      config.setGetGeneratedKeys(false);
-      SQLiteConnection c =
-          (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite::memory:", config.toProperties());
-      // Transactions here are plain SQL (BEGIN, SAVEPOINT), which SQLite handles on its own. In
-      // JDBC auto-commit mode the driver also steps a "begin" after every statement, to commit
-      // writes held back by a reader still open; this class never leaves a result set open, so
-      // the driver is told it is not in auto-commit mode (its flag only: no statement is run).
-      c.getConnectionConfig().setAutoCommit(false);
-      SqliteDb db = new SqliteDb(c, label, true);
+      SqliteDb db = new SqliteDb(connect("jdbc:sqlite::memory:"), label, true);
       db.execScript("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;");
       return db;
     } catch (SQLException e) {
@@ -97,11 +101,7 @@ public final class SqliteDb implements Db, AutoCloseable {
    */
   public static SqliteDb openFile(java.nio.file.Path file, java.nio.file.Path attached, String label) {
     try {
-      SQLiteConfig config = new SQLiteConfig();
-      config.setGetGeneratedKeys(false); // as in openMemory
-      SQLiteConnection c = (SQLiteConnection)
-          DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
-      c.getConnectionConfig().setAutoCommit(false); // as in openMemory
+      SQLiteConnection c = connect("jdbc:sqlite:" + file.toAbsolutePath());
       SqliteDb db = new SqliteDb(c, label, false); // other processes may change it: no schema cache
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA busy_timeout = 10000");

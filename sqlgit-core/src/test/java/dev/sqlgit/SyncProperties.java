@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sqlgit.internal.log.MasterLog;
 import dev.sqlgit.testing.Counters;
 import dev.sqlgit.testing.FileSyncer;
-import dev.sqlgit.testing.Replicas;
 import dev.sqlgit.testing.TempDirs;
 import java.nio.file.Path;
 import java.util.ArrayList;

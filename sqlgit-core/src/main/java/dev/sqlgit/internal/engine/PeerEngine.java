@@ -1,19 +1,12 @@
 package dev.sqlgit.internal.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.sqlgit.FileSyncLagException;
-import dev.sqlgit.IntegrityException;
 import dev.sqlgit.MasterLogBehindException;
 import dev.sqlgit.PeerAction;
 import dev.sqlgit.Resolver;
 import dev.sqlgit.SyncReport;
 import dev.sqlgit.UnknownActionException;
-import dev.sqlgit.internal.log.LogCodec;
-import dev.sqlgit.internal.log.MasterLog;
-import dev.sqlgit.internal.log.MasterLogEntry;
 import dev.sqlgit.internal.log.PeerLogEntry;
 import dev.sqlgit.internal.sqlite.SqliteDb;
-import dev.sqlgit.MasterAction;
 import dev.sqlgit.ActionFailedException;
 import dev.sqlgit.SchemaTooNewException;
 import java.util.ArrayList;

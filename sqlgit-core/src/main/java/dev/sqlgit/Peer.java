@@ -2,6 +2,7 @@ package dev.sqlgit;
 
 import dev.sqlgit.internal.engine.ActionCatalog;
 import dev.sqlgit.internal.engine.Engine;
+import dev.sqlgit.internal.engine.GroupCommit;
 import dev.sqlgit.internal.engine.MasterEngine;
 import dev.sqlgit.internal.engine.PeerEngine;
 import dev.sqlgit.internal.engine.Submission;
@@ -19,8 +20,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -52,12 +51,8 @@ public final class Peer implements AutoCloseable {
   private final Engine engine;
   private final ClusterStorage cluster;
   private final ReentrantLock writer = new ReentrantLock();
-  private final java.util.Queue<Ticket> submissions = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  /** Group commit: threads inside submit, and how many of their tickets are queued. */
-  private final AtomicInteger submitting = new AtomicInteger();
-  private final AtomicInteger queued = new AtomicInteger();
-  /** How long the last batch took to write; guarded by the writer lock. */
-  private long lastWriteNanos;
+  /** Group commit's queue and threads, started by the first submit. */
+  private final GroupCommit groupCommit;
   /** Batches of submissions written, and the submissions in them (benchmarks); writer lock. */
   private long batchesWritten;
   private long submissionsWritten;
@@ -66,6 +61,9 @@ public final class Peer implements AutoCloseable {
   /** Notices other processes' commits to the state file (null without one). */
   private final CommitWatcher otherWriters;
   private volatile boolean closed;
+  private final Object closing = new Object();
+  /** Why the log could not be made durable, after which this replica refuses writes; else null. */
+  private volatile RuntimeException notDurable;
 
   /** How often to look for other processes' commits: short, and two pragmas when idle. */
   private static final java.time.Duration OTHER_WRITERS_POLL = java.time.Duration.ofMillis(50);
@@ -86,6 +84,7 @@ public final class Peer implements AutoCloseable {
     this.readView = new ReadOnlyDb(access);
     this.live = new LiveRegistry(options.peerId(), access, options.liveExecutor());
     this.otherWriters = options.stateDirectory().map(this::watchOtherWriters).orElse(null);
+    this.groupCommit = new GroupCommit(options.peerId(), this::writeBatch, engine::awaitDurable, e -> notDurable = e);
   }
 
   /**
@@ -153,150 +152,59 @@ public final class Peer implements AutoCloseable {
    * Applies action {@code name} to the local state and appends it to this replica's log. When it
    * returns, the action is durable (the log was fsynced).
    *
+   * <p>With group commit (the default), concurrent submits share one transaction and one fsync:
+   * the action runs on this replica's writer thread, not the caller's, and other readers may see
+   * its effect a moment before its fsync ends (a machine crash in that window loses it, and this
+   * call never returned normally). Without group commit, each submit runs in the calling thread
+   * with a transaction and an fsync of its own.
+   *
    * @param params anything Jackson can serialise (a record, a {@code Map}, a {@code JsonNode}); it
    *     travels as JSON and is bound back for the action, here and on every other replica
    * @throws UnknownActionException when {@code name} is not registered (nothing written)
    * @throws ActionFailedException when the action throws (rolled back, nothing logged)
+   * @throws StorageException when the log could not be written, or made durable: after the latter
+   *     this replica refuses every write until it is closed and opened again
    */
   public void submit(String name, Object params) {
     Objects.requireNonNull(name, "name");
     refuseInsideResolver();
-    checkOpen();
-    Ticket ticket = new Ticket(new Submission(name, actions.toJson(params)));
-    if (!options.groupCommit()) {
-      withWriter(() -> {
-        write(List.of(ticket)); // one fsync per submit
-        return null;
-      });
-      ticket.rethrow();
-      return;
+    checkWritable();
+    Submission submission = new Submission(name, actions.toJson(params));
+    if (options.groupCommit()) {
+      groupCommit.submit(submission);
+    } else {
+      throwFailure(writeDurably(List.of(submission)).get(0)); // one transaction and one fsync per submit
     }
-    // Group commit: whoever holds the writer writes every queued submission in one transaction
-    // with one fsync; the others wait for their ticket, not for the lock (waking each of them just
-    // to find its ticket written would turn every batch into a batch of one). A writer writes one
-    // batch, then wakes a waiting submitter to write the next: writing batch after batch for the
-    // others would starve its own caller, which would then finish alone in batches of one.
-    List<Ticket> written = List.of();
-    submitting.incrementAndGet();
-    try {
-      submissions.add(ticket);
-      queued.incrementAndGet();
-      while (!ticket.settled()) {
-        if (writer.tryLock()) {
-          try {
-            checkOpen();
-            if (!ticket.settled()) { // else the writer before settled it just now
-              written = writeQueuedSubmissions();
-            }
-          } finally {
-            releaseWriter();
-          }
-        } else {
-          ticket.awaitSettled();
-        }
-      }
-    } finally {
-      submitting.decrementAndGet();
-    }
-    // Wake the batch's submitters only now, the writer released and this caller no longer counted
-    // as about to queue (see gather): unparking dozens of threads costs several µs each, and the
-    // next batch is meanwhile being written.
-    written.forEach(Ticket::wake);
-    ticket.rethrow();
-  }
-
-  /** A queued submit and, once its batch is written, what became of it. */
-  private static final class Ticket {
-    final Submission submission;
-    private final Thread submitter = Thread.currentThread();
-    private volatile boolean settled;
-    private RuntimeException failure;
-
-    Ticket(Submission submission) {
-      this.submission = submission;
-    }
-
-    /** Settles without waking the submitter: the writer wakes it (see {@link #wake}). */
-    void settle(RuntimeException failure) {
-      this.failure = failure;
-      settled = true; // publishes failure to the waiting submitter
-    }
-
-    boolean settled() {
-      return settled;
-    }
-
-    /** Wakes the submitter: to see its ticket settled, or to take the writer lock itself. */
-    void wake() {
-      LockSupport.unpark(submitter);
-    }
-
-    /**
-     * Waits until woken (see {@link #wake}): by the writer that settled the ticket, or by one
-     * releasing the writer while this ticket heads the queue (a ticket queued just as a writer
-     * finished its batch is written by whoever takes the lock next: maybe the caller). The bound
-     * is only a safety net, e.g. when the ticket ahead belongs to a submitter that has left (it
-     * was interrupted) and so never writes. It is not short: with 64 threads waiting on 2 cores
-     * for ~4 ms batches, a 1 ms bound woke each about 5 times per submit just to park again, CPU
-     * taken from the writer.
-     */
-    void awaitSettled() {
-      LockSupport.parkNanos(this, 20_000_000);
-      if (Thread.currentThread().isInterrupted()) {
-        throw new SqlGitException(
-            "interrupted while waiting for a submit to be written", new InterruptedException());
-      }
-    }
-
-    void rethrow() {
-      if (failure != null) {
-        throw failure;
-      }
-    }
-  }
-
-  /** Writes every queued submission as one batch; returns its tickets (settled, to wake). */
-  private List<Ticket> writeQueuedSubmissions() {
-    gather();
-    List<Ticket> batch = new java.util.ArrayList<>();
-    for (Ticket t = submissions.poll(); t != null; t = submissions.poll()) {
-      queued.decrementAndGet();
-      batch.add(t);
-    }
-    if (!batch.isEmpty()) {
-      long start = System.nanoTime();
-      write(batch);
-      lastWriteNanos = System.nanoTime() - start;
-    }
-    return batch;
   }
 
   /**
-   * Waits briefly for submitters about to queue (inside submit, ticket not queued yet): typically
-   * those the last batch just woke, which submit again at once. They then share this batch's fsync
-   * instead of paying for one of their own (without it, busy threads write batches of about half
-   * of them, the woken half alternating with the other). A lone submitter never waits, and no
-   * wait is longer than a quarter of the last batch's write.
+   * Applies and logs {@code batch} holding the writer, then, the writer released, waits for its log
+   * lines to be durable; returns each submission's failure, null when it was applied.
    */
-  private void gather() {
-    long deadline = System.nanoTime() + Math.min(lastWriteNanos / 4, 1_000_000);
-    while (queued.get() < submitting.get() && System.nanoTime() < deadline) {
-      Thread.yield();
+  private List<RuntimeException> writeDurably(List<Submission> batch) {
+    Engine.Submitted submitted = writeBatch(batch);
+    try {
+      engine.awaitDurable(submitted.logBatch());
+    } catch (RuntimeException e) {
+      notDurable = e;
+      throw e;
     }
+    return submitted.results();
   }
 
-  private void write(List<Ticket> batch) {
-    batchesWritten++;
-    submissionsWritten += batch.size();
-    List<RuntimeException> results;
-    try {
-      results = engine.submitAll(batch.stream().map(t -> t.submission).toList());
-    } catch (RuntimeException e) {
-      batch.forEach(t -> t.settle(e)); // the batch's log write failed: none of it happened
-      return;
-    }
-    for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).settle(results.get(i));
+  /** Applies and logs a batch holding the writer; its lines are durable after {@link Engine#awaitDurable}. */
+  private Engine.Submitted writeBatch(List<Submission> batch) {
+    return withWriter(() -> {
+      checkWritable();
+      batchesWritten++;
+      submissionsWritten += batch.size();
+      return engine.submitAll(batch);
+    });
+  }
+
+  private static void throwFailure(RuntimeException failure) {
+    if (failure != null) {
+      throw failure;
     }
   }
 
@@ -306,7 +214,10 @@ public final class Peer implements AutoCloseable {
    * UnresolvedConflictException} and leaves the peer exactly as it was.
    */
   public SyncReport sync() {
-    return withWriter(() -> engine.sync(null));
+    return withWriter(() -> {
+      checkWritable();
+      return engine.sync(null);
+    });
   }
 
   /**
@@ -319,7 +230,10 @@ public final class Peer implements AutoCloseable {
    */
   public SyncReport sync(Resolver resolver) {
     Objects.requireNonNull(resolver, "resolver (use sync() for none)");
-    return withWriter(() -> engine.sync(resolver));
+    return withWriter(() -> {
+      checkWritable();
+      return engine.sync(resolver);
+    });
   }
 
   /** A read-only view of the local state; it follows the state across syncs. Writes throw. */
@@ -406,24 +320,32 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * Releases the local state and closes the live queries (stopping the default live thread).
-   * Idempotent; afterwards every method throws {@link ClosedException}.
+   * Makes every submit written so far durable (a submit still waiting for its fsync then returns
+   * normally), releases the local state and closes the live queries (stopping the default live
+   * thread). Idempotent; afterwards every method throws {@link ClosedException}.
+   *
+   * @throws StorageException when the log could not be made durable; everything is closed all the
+   *     same
    */
   @Override
   public void close() {
-    writer.lock();
+    synchronized (closing) {
+      if (closed) {
+        return;
+      }
+      closed = true; // from now on group commit's batches fail with ClosedException (see writeBatch)
+      groupCommit.close(); // not holding the writer: its last batch may be waiting for it
+      writer.lock();
+    }
     try {
-      if (!closed) {
-        closed = true;
-        if (otherWriters != null) {
-          otherWriters.close();
-        }
-        live.close();
-        try {
-          engine.close();
-        } finally {
-          cluster.close();
-        }
+      if (otherWriters != null) {
+        otherWriters.close();
+      }
+      live.close();
+      try {
+        engine.close();
+      } finally {
+        cluster.close();
       }
     } finally {
       writer.unlock();
@@ -445,12 +367,8 @@ public final class Peer implements AutoCloseable {
    * written by the calling thread (benchmarks: the writer's cost with no other thread around).
    */
   void submitBatch(String name, List<?> params) {
-    List<Ticket> batch = params.stream().map(p -> new Ticket(new Submission(name, actions.toJson(p)))).toList();
-    withWriter(() -> {
-      write(batch);
-      return null;
-    });
-    batch.forEach(Ticket::rethrow);
+    writeDurably(params.stream().map(p -> new Submission(name, actions.toJson(p))).toList())
+        .forEach(Peer::throwFailure);
   }
 
   /** Syncs that rebased in place (tests and benchmarks; 0 on the master). */
@@ -476,13 +394,9 @@ public final class Peer implements AutoCloseable {
     }
   }
 
-  /** Unlocks the writer, wakes a queued submitter to write the next batch, publishes changes. */
+  /** Unlocks the writer and publishes what changed. */
   private void releaseWriter() {
     writer.unlock();
-    Ticket next = submissions.peek();
-    if (next != null) {
-      next.wake();
-    }
     publishChanges();
   }
 
@@ -504,6 +418,17 @@ public final class Peer implements AutoCloseable {
   private void checkOpen() {
     if (closed) {
       throw new ClosedException("peer '" + options.peerId() + "'");
+    }
+  }
+
+  /** Throws unless this replica takes writes: open, and its log never failed to be made durable. */
+  private void checkWritable() {
+    checkOpen();
+    RuntimeException failure = notDurable;
+    if (failure != null) {
+      throw new StorageException("peer '" + options.peerId() + "' takes no more writes: its log could not be made"
+          + " durable, so its state may hold actions that a crash would remove from the log; close it and open it"
+          + " again (open checks the state against the logs)", -1, failure);
     }
   }
 

@@ -34,10 +34,11 @@ import java.util.stream.Stream;
  *
  * <p>A record's seq is the 1-based ordinal of its line among the file's complete, non-blank lines.
  * Readers ignore a trailing line without newline (a syncer still delivering the file, an append in
- * progress) and see it once it is complete. {@link #append} is an fsynced append of one line; a
- * torn last line left by an append that never returned is cut off first (this store is the file's
- * only writer; once it has appended, it trusts its own tail while the file's key, size and time
- * are still those its append left). {@link #replace} writes a temp file, fsyncs and renames it
+ * progress) and see it once it is complete. {@link #append} is an fsynced append of one line
+ * ({@link #appendAllDeferred} leaves the fsync to {@link #force}); a torn last line left by an
+ * append that never returned is cut off first (this store is the file's only writer; once it has
+ * appended, it trusts its own tail while the file's key, size and time are still those its append
+ * left). {@link #replace} writes a temp file, fsyncs and renames it
  * over the log. A record stream reads the file as it was when opened.
  *
  * <p>The {@link LogMeta#generation() generation} has to be seen by other processes too, and the
@@ -86,6 +87,27 @@ public final class FolderLogStore implements LogStore {
   /** One fsynced write of every line; a failed write is truncated away. */
   @Override
   public long appendAll(String docId, List<String> data) {
+    return append(docId, data, true);
+  }
+
+  /** One write of every line, fsynced by {@link #force}; a failed write is truncated away. */
+  @Override
+  public long appendAllDeferred(String docId, List<String> data) {
+    return append(docId, data, false);
+  }
+
+  /**
+   * Fsyncs the file through a descriptor of its own, outside the write lock, so appends go on
+   * meanwhile (an fsync flushes the file, whichever descriptor wrote it).
+   */
+  @Override
+  public void force(String docId) {
+    Path file = fileOf(docId);
+    checkOpen();
+    JsonlFile.force(file);
+  }
+
+  private long append(String docId, List<String> data, boolean durable) {
     Path file = fileOf(docId);
     for (String d : data) {
       LogInput.data(d);
@@ -105,7 +127,11 @@ public final class FolderLogStore implements LogStore {
           if (data.isEmpty()) {
             return count;
           }
-          JsonlFile.append(file, data);
+          if (durable) {
+            JsonlFile.append(file, data);
+          } else {
+            JsonlFile.appendUnforced(file, data);
+          }
           states.appended(file, before, data);
           return count + data.size();
         });

@@ -59,6 +59,40 @@ public interface LogStore extends AutoCloseable {
   }
 
   /**
+   * Appends {@code data} like {@link #appendAll}, all or nothing, but may return before the records
+   * are durable: readers see them at once, and {@link #force} makes them durable. A writer calls it
+   * holding its lock and forces after releasing it, so the next write need not wait for the fsync,
+   * and one fsync covers every append made meanwhile (group commit). The default is {@link
+   * #appendAll}, durable at once, which suits a store whose appends are transactions.
+   *
+   * <pre>{@code
+   * lock.lock();
+   * try {
+   *   logs.appendAllDeferred("bob", lines); // written, maybe not durable yet
+   * } finally {
+   *   lock.unlock();
+   * }
+   * logs.force("bob");                      // durable now, with every append before it
+   * }</pre>
+   *
+   * @throws IllegalArgumentException as {@link #appendAll} does; nothing is written then
+   */
+  default long appendAllDeferred(String docId, List<String> data) {
+    return appendAll(docId, data);
+  }
+
+  /**
+   * Makes every record appended to {@code docId} before this call durable, {@link
+   * #appendAllDeferred} ones included. May run concurrently with appends to the same document.
+   * No effect on an unknown document. The default does nothing: it suits a store whose {@link
+   * #appendAllDeferred} is durable at once.
+   *
+   * @throws dev.sqlgit.StorageException when the records could not be made durable: whether they
+   *     survive a crash is then unknown
+   */
+  default void force(String docId) {}
+
+  /**
    * Every record of {@code docId} in seq order, streamed (millions of records do not have to fit in
    * memory). Empty for an unknown document. The stream shows the document as it was when the call
    * was made: a concurrent {@link #replace} is never seen half-done. Close the stream (it holds a

@@ -4,10 +4,11 @@
  * dev.sqlgit.log.FolderLogStore}, the SPEC §1 layout) or in a SQLite database ({@link
  * dev.sqlgit.log.SqliteLogStore}, table names configurable so stores share a database).
  *
- * <p>Priorities: nothing acknowledged is lost (an append returns once durable), nothing partial is
- * ever visible (a failed write leaves the document as it was, a replace is all or nothing, a reader
- * sees whole records only), and reading a document of millions of records takes constant memory
- * (records are streamed; close the stream).
+ * <p>Priorities: nothing acknowledged is lost (an append returns once durable; a deferred append
+ * is durable once {@code force} returned), nothing partial is ever visible (a failed write leaves
+ * the document as it was, a replace is all or nothing, a reader sees whole records only), and
+ * reading a document of millions of records takes constant memory (records are streamed; close
+ * the stream).
  *
  * <pre>{@code
  * try (LogStore logs = FolderLogStore.open(root)) {

@@ -105,6 +105,35 @@ public abstract class LogStoreContract {
   }
 
   @Test
+  void appendAllDeferredAppendsLikeAppendAllAndForceMakesItLast() throws Exception {
+    try (LogStore store = openStore(dir)) {
+      store.force("alice"); // an unknown document: nothing to do
+      assertThat(store.append("alice", rec(1))).isEqualTo(1);
+      assertThat(store.appendAllDeferred("alice", List.of(rec(2), rec(3)))).isEqualTo(3);
+      assertThat(load(store, "alice")).as("readers see deferred records at once").hasSize(3);
+      assertThatThrownBy(() -> store.appendAllDeferred("alice", List.of(rec(4), "two\nlines")))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(store.appendAllDeferred("alice", List.of())).isEqualTo(3);
+      // A writer goes on appending while another thread forces: neither waits for nor hurts the other.
+      Future<?> forcing = pool(1).submit(() -> {
+        for (int i = 0; i < 20; i++) {
+          store.force("alice");
+        }
+        return null;
+      });
+      for (int i = 4; i <= 40; i++) {
+        assertThat(store.appendAllDeferred("alice", List.of(rec(i)))).isEqualTo(i);
+      }
+      forcing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      store.force("alice");
+    }
+    try (LogStore store = openStore(dir)) {
+      assertThat(load(store, "alice")).extracting(LogRecord::seq).containsExactlyElementsOf(
+          java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList());
+    }
+  }
+
+  @Test
   void appendAssignsConsecutiveSeqsFromOne() {
     try (LogStore store = openStore(dir)) {
       assertThat(store.append("alice", rec(1))).isEqualTo(1);

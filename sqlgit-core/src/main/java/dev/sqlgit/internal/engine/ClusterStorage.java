@@ -185,13 +185,22 @@ public abstract class ClusterStorage implements AutoCloseable {
     return PeerLog.parse(lines(peer), describe(peer));
   }
 
-  /** Appends {@code entries} as one durable write (group commit). */
-  void appendAll(String replica, List<PeerLogEntry> entries) {
-    logs.appendAll(replica, PeerLog.lines(entries));
+  /**
+   * Appends {@code entries} as one write, all or nothing, durable only once {@link #forceLog} ran
+   * (group commit: see {@link LogFlusher}).
+   */
+  void appendAllDeferred(String replica, List<PeerLogEntry> entries) {
+    logs.appendAllDeferred(replica, PeerLog.lines(entries));
   }
 
-  void appendAllMaster(String masterId, List<MasterLogEntry> entries) {
-    logs.appendAll(masterId, MasterLog.lines(entries));
+  /** {@link #appendAllDeferred} for the master log. */
+  void appendAllMasterDeferred(String masterId, List<MasterLogEntry> entries) {
+    logs.appendAllDeferred(masterId, MasterLog.lines(entries));
+  }
+
+  /** Makes every line appended to {@code replica}'s log so far durable; may run alongside appends. */
+  void forceLog(String replica) {
+    logs.force(replica);
   }
 
   void append(String masterId, MasterLogEntry entry) {

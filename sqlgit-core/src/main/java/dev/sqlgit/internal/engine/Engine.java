@@ -10,21 +10,41 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A replica's writer: the master's or a peer's. Callers serialise {@link #submit}, {@link #sync}
- * and {@link #close}; {@link #read} may run concurrently with them.
+ * A replica's writer: the master's or a peer's. Callers serialise {@link #submitAll}, {@link
+ * #sync} and {@link #close}; {@link #read} and {@link #awaitDurable} may run concurrently with
+ * them.
  */
 public interface Engine {
   /**
-   * Applies and logs a batch of submissions in one transaction with one durable log write (group
-   * commit). Returns one entry per submission: null when it was applied, or the exception it
-   * failed with (its action threw, or is unknown); those leave nothing behind. Throws, with
-   * nothing applied, when the batch as a whole fails (the log write).
+   * What a batch of submissions came to: one result per submission, null when it was applied, or
+   * the exception it failed with (its action threw, or is unknown; those leave nothing behind);
+   * and the number of the batch's log write for {@link #awaitDurable}, 0 when nothing was logged.
    */
-  List<RuntimeException> submitAll(List<Submission> batch);
+  record Submitted(List<RuntimeException> results, long logBatch) {}
 
-  /** Submits one action; throws what it failed with. */
+  /**
+   * Applies and logs a batch of submissions in one transaction with one log write (group commit).
+   * The log lines are written but durable only once {@link #awaitDurable} returned for the
+   * batch: call it after releasing the lock that serialises writes, so that the fsync overlaps
+   * the next batch. Throws, with nothing applied, when the batch as a whole fails (the log write).
+   */
+  Submitted submitAll(List<Submission> batch);
+
+  /**
+   * Returns once the log lines of batch {@code logBatch} (see {@link Submitted}) and of every
+   * earlier one are durable; one fsync covers every batch appended before it started. Thread-safe.
+   *
+   * @throws dev.sqlgit.StorageException when the log could not be made durable: the state holds
+   *     actions whose lines may not survive a crash, so take no more writes; opening again checks
+   *     the state against the logs
+   */
+  void awaitDurable(long logBatch);
+
+  /** Submits one action, durably; throws what it failed with. */
   default void submit(String name, JsonNode params) {
-    RuntimeException failure = submitAll(List.of(new Submission(name, params))).get(0);
+    Submitted submitted = submitAll(List.of(new Submission(name, params)));
+    awaitDurable(submitted.logBatch());
+    RuntimeException failure = submitted.results().get(0);
     if (failure != null) {
       throw failure;
     }
@@ -56,5 +76,11 @@ public interface Engine {
   /** Runs {@code body} on the current state, which stays stable for the length of the call. */
   <T> T read(Function<SqliteDb, T> body);
 
+  /**
+   * Makes every logged batch durable, so that an {@link #awaitDurable} still to come returns
+   * without touching the log, then releases the state.
+   *
+   * @throws dev.sqlgit.StorageException when that fsync fails (the state is released all the same)
+   */
   void close();
 }

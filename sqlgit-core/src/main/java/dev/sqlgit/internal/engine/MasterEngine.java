@@ -47,6 +47,8 @@ public final class MasterEngine implements Engine {
   /** The newest ack recorded per peer. */
   private final Map<String, Long> acks = new HashMap<>();
   private final ChangedTables changed = new ChangedTables();
+  /** Makes the own log durable after a submit batch, outside the writer lock (group commit). */
+  private final LogFlusher flusher;
   /** Always check on rebuilt copies (for differential tests). */
   private final boolean referenceOnly;
   /** Where the line of the head action is in the master log, when known (for the marks). */
@@ -67,6 +69,7 @@ public final class MasterEngine implements Engine {
     this.actions = actions;
     this.history = history;
     this.state = new StateHolder(initial);
+    this.flusher = new LogFlusher(() -> cluster.forceLog(masterId), cluster.describe(masterId));
     this.acks.putAll(acks);
   }
 
@@ -253,7 +256,7 @@ public final class MasterEngine implements Engine {
   }
 
   @Override
-  public List<RuntimeException> submitAll(List<Submission> batch) {
+  public Submitted submitAll(List<Submission> batch) {
     return exclusive(() -> submitAllExclusive(batch));
   }
 
@@ -266,7 +269,7 @@ public final class MasterEngine implements Engine {
     }
   }
 
-  private List<RuntimeException> submitAllExclusive(List<Submission> batch) {
+  private Submitted submitAllExclusive(List<Submission> batch) {
     List<RuntimeException> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
     StateDb current = state.current();
     List<MasterAction> accepted = new ArrayList<>();
@@ -293,7 +296,7 @@ public final class MasterEngine implements Engine {
                     }
                   }
                   if (!accepted.isEmpty()) {
-                    cluster.appendAllMaster(
+                    cluster.appendAllMasterDeferred(
                         masterId, accepted.stream().map(a -> (MasterLogEntry) new MasterLogEntry.Action(a)).toList());
                     MasterAction last = accepted.get(accepted.size() - 1);
                     markAppended(current, last.seq(), MasterHistory.lineOf(last));
@@ -304,7 +307,7 @@ public final class MasterEngine implements Engine {
       changed.add(footprints.get(i).writtenTables());
     }
     trimHistory();
-    return results;
+    return new Submitted(results, accepted.isEmpty() ? 0 : flusher.appended());
   }
 
   /** Applies {@code action} to the state and appends it to the master log, or neither. */
@@ -443,7 +446,16 @@ public final class MasterEngine implements Engine {
   }
 
   @Override
+  public void awaitDurable(long logBatch) {
+    flusher.awaitDurable(logBatch);
+  }
+
+  @Override
   public void close() {
-    state.close();
+    try {
+      flusher.close();
+    } finally {
+      state.close();
+    }
   }
 }

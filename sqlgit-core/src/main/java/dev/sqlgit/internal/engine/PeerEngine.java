@@ -51,6 +51,8 @@ public final class PeerEngine implements Engine {
   /** Tables each pending own action wrote, by seq: a sync undoes them. */
   private final Map<Long, Set<String>> pendingTables = new HashMap<>();
   private final ChangedTables changed = new ChangedTables();
+  /** Makes the own log durable after a submit batch, outside the writer lock (group commit). */
+  private final LogFlusher flusher;
 
   private PeerEngine(
       ClusterStorage cluster,
@@ -65,6 +67,7 @@ public final class PeerEngine implements Engine {
     this.masterId = masterId;
     this.actions = actions;
     this.state = new StateHolder(initial);
+    this.flusher = new LogFlusher(() -> cluster.forceLog(peerId), cluster.describe(peerId));
   }
 
   public static PeerEngine open(ClusterStorage cluster, String peerId, String masterId, ActionCatalog actions) {
@@ -196,11 +199,11 @@ public final class PeerEngine implements Engine {
   }
 
   @Override
-  public List<RuntimeException> submitAll(List<Submission> batch) {
+  public Submitted submitAll(List<Submission> batch) {
     return exclusive(() -> submitAllExclusive(batch));
   }
 
-  private List<RuntimeException> submitAllExclusive(List<Submission> batch) {
+  private Submitted submitAllExclusive(List<Submission> batch) {
     List<RuntimeException> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
     StateDb current = state.current();
     List<PeerAction> accepted = new ArrayList<>();
@@ -228,7 +231,7 @@ public final class PeerEngine implements Engine {
                     }
                   }));
                   if (!accepted.isEmpty()) {
-                    cluster.appendAll(peerId, accepted.stream().map(a -> (PeerLogEntry) new PeerLogEntry.Action(a)).toList());
+                    cluster.appendAllDeferred(peerId, accepted.stream().map(a -> (PeerLogEntry) new PeerLogEntry.Action(a)).toList());
                     mark(current, integratedHead, anchor, anchorAt);
                   }
                 }));
@@ -240,7 +243,7 @@ public final class PeerEngine implements Engine {
       changed.add(written);
       ackedIntegratedHead = false;
     }
-    return results;
+    return new Submitted(results, accepted.isEmpty() ? 0 : flusher.appended());
   }
 
   @Override
@@ -402,7 +405,16 @@ public final class PeerEngine implements Engine {
   }
 
   @Override
+  public void awaitDurable(long logBatch) {
+    flusher.awaitDurable(logBatch);
+  }
+
+  @Override
   public void close() {
-    state.close();
+    try {
+      flusher.close();
+    } finally {
+      state.close();
+    }
   }
 }

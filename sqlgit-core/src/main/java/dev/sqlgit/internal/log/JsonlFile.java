@@ -19,8 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A JSON-lines file with one writer. Readers see complete lines only: a trailing line without a
  * newline (a syncer delivering the file mid-append, or a torn write) is left for a later read.
- * Appends are fsynced; a failed append is truncated away; rewrites go through temp + fsync +
- * rename so readers see the old or the new file, never a mix.
+ * Appends are fsynced (or, for group commit, fsynced later by {@link #force}); a failed append is
+ * truncated away; rewrites go through temp + fsync + rename so readers see the old or the new
+ * file, never a mix.
  */
 public final class JsonlFile {
   private JsonlFile() {}
@@ -185,6 +186,37 @@ public final class JsonlFile {
 
   /** Appends {@code lines} (each without newline) and fsyncs; all or nothing. */
   public static void append(Path file, List<String> lines) {
+    append(file, lines, true);
+  }
+
+  /**
+   * Appends {@code lines} (each without newline) without fsync, all or nothing: they are in the
+   * file for readers, and survive a crash of this process, but not yet one of the machine until
+   * {@link #force} ran. Group commit uses it to fsync outside its writer lock.
+   */
+  public static void appendUnforced(Path file, List<String> lines) {
+    append(file, lines, false);
+  }
+
+  /**
+   * Makes what was written to {@code file} durable: fsync flushes the file itself (its inode), so
+   * a descriptor opened now flushes what another descriptor wrote. A file that a rewrite replaced
+   * meanwhile (temp, fsync, rename) is forced again although it is durable already: harmless, and
+   * the lines appended to the old file were read into the new one or dropped on purpose. A file
+   * that no longer exists has nothing left to make durable.
+   */
+  public static void force(Path file) {
+    // WRITE, not READ: some platforms (Windows) flush only through a descriptor open for writing.
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(false);
+    } catch (NoSuchFileException e) {
+      // deleted: see above
+    } catch (IOException e) {
+      throw SqliteErrors.io("cannot fsync", file, e);
+    }
+  }
+
+  private static void append(Path file, List<String> lines, boolean force) {
     byte[] bytes = join(lines);
     try (FileChannel ch =
         FileChannel.open(
@@ -195,7 +227,9 @@ public final class JsonlFile {
         while (buf.hasRemaining()) {
           ch.write(buf);
         }
-        ch.force(false);
+        if (force) {
+          ch.force(false);
+        }
       } catch (IOException e) {
         // A partial append must not stay behind: the next append would glue onto it.
         try {

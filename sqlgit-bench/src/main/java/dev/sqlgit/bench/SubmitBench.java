@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Submits per second from concurrent threads on one peer (8 and 64, or the comma-separated {@code
@@ -90,7 +91,8 @@ final class SubmitBench {
       for (int b = 0; b < WRITER_SUBMITS / WRITER_BATCH; b++) {
         List<Row> batch = new ArrayList<>();
         for (int i = 0; i < WRITER_BATCH; i++) {
-          batch.add(new Row(b + "-" + i, "note body " + i));
+          int n = b * WRITER_BATCH + i;
+          batch.add(new Row("r" + n, "note body " + n)); // the rows raw() inserts
         }
         PeerProbe.submitBatch(peer, "add", batch);
       }
@@ -138,14 +140,13 @@ final class SubmitBench {
     try (Peer peer = open(dir, "p", actions, group, stateFolder ? dir.resolve("state-p") : null)) {
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       List<Future<?>> done = new ArrayList<>();
-      int perThread = total / threads;
-      int extra = total % threads;
+      // The rows raw() inserts, numbered as the threads take them: keys arrive about in order, as
+      // raw's do (keys interleaved by thread would dirty a page per row, in both).
+      AtomicInteger next = new AtomicInteger();
       for (int t = 0; t < threads; t++) {
-        int thread = t;
-        int count = perThread + (t < extra ? 1 : 0);
         done.add(pool.submit(() -> {
-          for (int i = 0; i < count; i++) {
-            peer.submit("add", new Row(thread + "-" + i, "note body " + i));
+          for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+            peer.submit("add", new Row("r" + i, "note body " + i));
           }
         }));
       }

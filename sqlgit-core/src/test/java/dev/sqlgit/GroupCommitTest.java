@@ -240,6 +240,87 @@ class GroupCommitTest {
     }
   }
 
+  /**
+   * Under group commit an action runs on the replica's writer thread: one that calls submit
+   * itself fails (it would wait for its own batch forever), and submits go on afterwards.
+   */
+  @ParameterizedTest(name = "concurrent={0}")
+  @ValueSource(booleans = {false, true})
+  void anActionThatSubmitsFailsInsteadOfWaitingForItself(boolean concurrent) throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Peer> self = new java.util.concurrent.atomic.AtomicReference<>();
+    ActionRegistry actions = ActionRegistry.builder()
+        .action("init", (db, p) -> db.exec("CREATE TABLE items(id TEXT PRIMARY KEY, n INTEGER NOT NULL)"))
+        .action("add", Item.class, (db, i) -> db.exec("INSERT INTO items VALUES (?, ?)", i.id(), i.n()))
+        .action("nested", (db, p) -> self.get().submit("add", new Item("inner", 1)))
+        .build();
+    try (Peer m = Peer.open(PeerOptions.builder().root(dir).peerId("m").masterId("m").actions(actions).build())) {
+      self.set(m);
+      m.submit("init", null);
+      ExecutorService pool = Executors.newFixedThreadPool(5);
+      try {
+        List<Future<?>> busy = new ArrayList<>();
+        for (int t = 0; concurrent && t < 4; t++) { // keeps the writer thread busy: batches, not a lone submit
+          int thread = t;
+          busy.add(pool.submit(() -> {
+            for (int i = 0; i < 50; i++) {
+              m.submit("add", new Item(thread + "-" + i, i));
+            }
+            return null;
+          }));
+        }
+        Future<?> nested = pool.submit(() -> m.submit("nested", null));
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> nested.get(30, TimeUnit.SECONDS)))
+            .hasCauseInstanceOf(ActionFailedException.class)
+            .hasRootCauseInstanceOf(IllegalStateException.class);
+        for (Future<?> f : busy) {
+          f.get(30, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      m.submit("add", new Item("after", 2));
+      assertThat(m.db().query("SELECT id FROM items WHERE id IN ('inner', 'after')", String.class))
+          .containsExactly("after");
+    }
+  }
+
+  /** An interrupt does not cut a submit short: it returns durable, the interrupt flag set again. */
+  @org.junit.jupiter.api.Test
+  void anInterruptedSubmitterStillGetsItsOutcome() throws Exception {
+    FileSyncer net = new FileSyncer(dir, "m", List.of("m", "p"));
+    try (Peer m = open(net, "m", true)) {
+      m.submit("init", null);
+      net.deliverAll();
+    }
+    try (Peer p = open(net, "p", true)) {
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<Boolean>> done = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          int thread = t;
+          done.add(pool.submit(() -> {
+            for (int i = 0; i < 20; i++) {
+              if (i == 10) {
+                Thread.currentThread().interrupt(); // as if interrupted while waiting for its batch
+              }
+              p.submit("add", new Item(thread + "-" + i, i));
+              if (i == 10 && !Thread.interrupted()) {
+                return false; // the flag was lost
+              }
+            }
+            return true;
+          }));
+        }
+        for (Future<Boolean> f : done) {
+          assertThat(f.get(30, TimeUnit.SECONDS)).as("interrupt flag set again").isTrue();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(p.db().query("SELECT count(*) FROM items", Long.class)).containsExactly(160L);
+    }
+  }
+
   private static Peer open(FileSyncer net, String id, boolean group) {
     return Peer.open(PeerOptions.builder().root(net.rootOf(id)).peerId(id).masterId("m").actions(actions())
         .groupCommit(group).build());

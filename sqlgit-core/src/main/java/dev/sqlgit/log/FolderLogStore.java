@@ -62,6 +62,7 @@ public final class FolderLogStore implements LogStore {
   private final ReentrantLock writeLock = new ReentrantLock();
   private final LogFileStates states = new LogFileStates();
   private final OpenStreams streams = new OpenStreams();
+  private final AppendChannels channels = new AppendChannels();
   private volatile boolean closed;
 
   private FolderLogStore(ClusterLayout layout) {
@@ -97,14 +98,14 @@ public final class FolderLogStore implements LogStore {
   }
 
   /**
-   * Fsyncs the file through a descriptor of its own, outside the write lock, so appends go on
-   * meanwhile (an fsync flushes the file, whichever descriptor wrote it).
+   * Fsyncs the file outside the write lock, so appends go on meanwhile (an fsync flushes the file,
+   * whichever descriptor wrote it).
    */
   @Override
   public void force(String docId) {
     Path file = fileOf(docId);
     checkOpen();
-    JsonlFile.force(file);
+    channels.force(file);
   }
 
   private long append(String docId, List<String> data, boolean durable) {
@@ -127,11 +128,7 @@ public final class FolderLogStore implements LogStore {
           if (data.isEmpty()) {
             return count;
           }
-          if (durable) {
-            JsonlFile.append(file, data);
-          } else {
-            JsonlFile.appendUnforced(file, data);
-          }
+          channels.append(file, before == null ? null : before.fileKey(), data, durable);
           states.appended(file, before, data);
           return count + data.size();
         });
@@ -166,6 +163,7 @@ public final class FolderLogStore implements LogStore {
     locked(
         () -> {
           layout.create();
+          channels.forget(file);
           AtomicLines.write(file, data);
           states.forget(file);
           return null;
@@ -177,6 +175,7 @@ public final class FolderLogStore implements LogStore {
     Path file = fileOf(docId);
     locked(
         () -> {
+          channels.forget(file);
           try {
             if (Files.deleteIfExists(file)) {
               JsonlFile.syncDirectory(file.toAbsolutePath().getParent());
@@ -214,6 +213,7 @@ public final class FolderLogStore implements LogStore {
       if (!closed) {
         closed = true;
         streams.closeAll();
+        channels.close();
       }
     } finally {
       writeLock.unlock();

@@ -217,31 +217,39 @@ public final class JsonlFile {
   }
 
   private static void append(Path file, List<String> lines, boolean force) {
-    byte[] bytes = join(lines);
     try (FileChannel ch =
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      long before = ch.size();
-      try {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        if (force) {
-          ch.force(false);
-        }
-      } catch (IOException e) {
-        // A partial append must not stay behind: the next append would glue onto it.
-        try {
-          ch.truncate(before);
-          ch.force(false);
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
+      append(ch, lines, force);
     } catch (IOException e) {
       throw SqliteErrors.io("cannot append to", file, e);
+    }
+  }
+
+  /**
+   * Appends {@code lines} (each without newline) through {@code ch}, opened for appending, and
+   * fsyncs when {@code force}; all or nothing: a failed write is truncated away.
+   */
+  public static void append(FileChannel ch, List<String> lines, boolean force) throws IOException {
+    byte[] bytes = join(lines);
+    long before = ch.size();
+    try {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      if (force) {
+        ch.force(false);
+      }
+    } catch (IOException e) {
+      // A partial append must not stay behind: the next append would glue onto it.
+      try {
+        ch.truncate(before);
+        ch.force(false);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
   }
 

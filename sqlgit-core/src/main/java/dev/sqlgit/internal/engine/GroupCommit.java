@@ -113,9 +113,14 @@ public final class GroupCommit implements AutoCloseable {
     }
   }
 
-  /** Nothing queued and both workers idle: a lone submitter (see the class comment). */
+  /**
+   * Nothing queued and both workers idle: a lone submitter (see the class comment). Not when the
+   * caller was interrupted: an interrupt closes a file channel its thread is writing.
+   */
   private boolean quiet() {
-    return queued.isEmpty() && (!started || (writer.idle && fsync.idle));
+    return queued.isEmpty()
+        && (!started || (writer.idle && fsync.idle))
+        && !Thread.currentThread().isInterrupted();
   }
 
   /** Writes a batch of one in the calling thread and fsyncs it there too. */

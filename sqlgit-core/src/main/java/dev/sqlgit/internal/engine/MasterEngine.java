@@ -455,7 +455,11 @@ public final class MasterEngine implements Engine {
     try {
       flusher.close();
     } finally {
-      state.close();
+      try {
+        state.close();
+      } finally {
+        writerLock.close();
+      }
     }
   }
 }

@@ -414,7 +414,11 @@ public final class PeerEngine implements Engine {
     try {
       flusher.close();
     } finally {
-      state.close();
+      try {
+        state.close();
+      } finally {
+        writerLock.close();
+      }
     }
   }
 }

@@ -4,7 +4,9 @@ import dev.sqlgit.internal.sqlite.SqliteErrors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,6 +25,9 @@ final class WriterLock {
 
   private final Path file;
   private final ReentrantLock local;
+  /** The lock file, open between writes, and its file key; guarded by {@code local}. */
+  private FileChannel channel;
+  private Object channelKey;
 
   private WriterLock() {
     this.file = null;
@@ -42,15 +47,20 @@ final class WriterLock {
   static <E> E open(
       Path stateDir, ActionCatalog actions, String replica, java.util.function.BiFunction<WriterLock, StateDb, E> open) {
     WriterLock lock = new WriterLock(stateDir);
-    return lock.hold(() -> {
-      StateDb file = StateDb.openFile(stateDir, actions, replica);
-      try {
-        return open.apply(lock, file);
-      } catch (RuntimeException | Error e) {
-        file.close();
-        throw e;
-      }
-    });
+    try {
+      return lock.hold(() -> {
+        StateDb file = StateDb.openFile(stateDir, actions, replica);
+        try {
+          return open.apply(lock, file);
+        } catch (RuntimeException | Error e) {
+          file.close();
+          throw e;
+        }
+      });
+    } catch (RuntimeException | Error e) {
+      lock.close();
+      throw e;
+    }
   }
 
   /**
@@ -78,13 +88,63 @@ final class WriterLock {
   /** Runs {@code body} holding the lock, waiting for other writers (other processes too) first. */
   private <T> T hold(java.util.function.Supplier<T> body) {
     local.lock();
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock ignored = channel.lock()) {
+    try (FileLock ignored = channel().lock()) {
       return body.get();
     } catch (IOException e) {
+      closeChannel();
       throw SqliteErrors.io("cannot lock", file, e);
     } finally {
       local.unlock();
+    }
+  }
+
+  /**
+   * The lock file, kept open between writes: opening and closing it cost more than a small batch's
+   * write. Opened again when the path names another file (deleted, replaced), so that every writer
+   * locks the same one. Call holding {@code local}.
+   */
+  private FileChannel channel() throws IOException {
+    Object key = fileKey();
+    if (channel == null || !channel.isOpen() || key == null || !key.equals(channelKey)) {
+      closeChannel();
+      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channelKey = fileKey();
+    }
+    return channel;
+  }
+
+  private Object fileKey() {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null; // missing: created on open
+    }
+  }
+
+  /**
+   * Closes the lock file (the engine closes). Holding {@code local}: closing any descriptor of a
+   * file drops every lock this process holds on it (POSIX), another engine's of this JVM included.
+   */
+  void close() {
+    if (this == NONE) {
+      return;
+    }
+    local.lock();
+    try {
+      closeChannel();
+    } finally {
+      local.unlock();
+    }
+  }
+
+  private void closeChannel() {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // nothing was written to it; its lock, if any, goes with it
+      }
+      channel = null;
     }
   }
 }

@@ -138,18 +138,22 @@ public record PeerOptions(
      * concurrently with itself; a direct executor ({@code Runnable::run}) runs them on the thread
      * that committed, after the commit, which makes that submit wait for them.
      */
-    /**
-     * Group commit of submits (on by default): submits from several threads that arrive while one
-     * is being written join it, so the batch shares one transaction and one fsync of the log; each
-     * submit still returns only once it is durable. Off: one fsync per submit.
-     */
-    public Builder groupCommit(boolean on) {
-      this.groupCommit = on;
+    public Builder liveExecutor(Executor liveExecutor) {
+      this.liveExecutor = liveExecutor;
       return this;
     }
 
-    public Builder liveExecutor(Executor liveExecutor) {
-      this.liveExecutor = liveExecutor;
+    /**
+     * Group commit of submits (on by default): submits from several threads share one transaction
+     * and one fsync of the log; each submit still returns only once it is durable. The peer then
+     * writes batches on a daemon thread of its own, {@code sqlgit-writer-<peerId>} (actions run
+     * there), and fsyncs them on another, {@code sqlgit-fsync-<peerId>}, so that a batch is applied
+     * while the one before is fsynced; both start with the first concurrent submit and stop on
+     * {@code close()}. A lone submit (no other one under way) runs in the calling thread. Off: each
+     * submit runs in the calling thread with a transaction and an fsync of its own.
+     */
+    public Builder groupCommit(boolean on) {
+      this.groupCommit = on;
       return this;
     }
 

@@ -94,11 +94,7 @@ class GroupCommitTest {
   @ParameterizedTest(name = "stateFolder={0}")
   @ValueSource(booleans = {false, true})
   void batchesWithFailuresRebaseInPlace(boolean stateFolder) throws Exception {
-    FileSyncer net = new FileSyncer(dir, "m", List.of("m", "p"));
-    try (Peer m = open(net, "m", true)) {
-      m.submit("init", null);
-      net.deliverAll();
-    }
+    FileSyncer net = initialised(true);
     try (Peer peer = Peer.open(PeerOptions.builder().root(net.rootOf("p")).peerId("p").masterId("m")
             .actions(actions()).groupCommit(true).stateDir(stateFolder ? dir.resolve("state-p") : null).build());
         Peer m = open(net, "m", true)) {
@@ -143,11 +139,7 @@ class GroupCommitTest {
   @ParameterizedTest(name = "groupCommit={0}")
   @ValueSource(booleans = {true, false})
   void everySubmitIsInTheLogWhenItReturnsAndReplicasConverge(boolean group) throws Exception {
-    FileSyncer net = new FileSyncer(dir, "m", List.of("m", "p"));
-    try (Peer m = open(net, "m", group)) {
-      m.submit("init", null);
-      net.deliverAll();
-    }
+    FileSyncer net = initialised(group);
     int threads = 4; // per replica
     int each = 8; // few: the master's sync checks each of p's actions against all of its own
     try (Peer m = open(net, "m", group); Peer p = open(net, "p", group)) {
@@ -193,11 +185,7 @@ class GroupCommitTest {
   void closeWhileManyThreadsSubmitLosesNothingAcknowledged(String mode) throws Exception {
     boolean group = mode.startsWith("true");
     String id = mode.split(",")[1];
-    FileSyncer net = new FileSyncer(dir, "m", List.of("m", "p"));
-    try (Peer m = open(net, "m", group)) {
-      m.submit("init", null);
-      net.deliverAll();
-    }
+    FileSyncer net = initialised(group);
     int threads = 16;
     java.util.Queue<String> acknowledged = new java.util.concurrent.ConcurrentLinkedQueue<>();
     Peer peer = open(net, id, group);
@@ -248,11 +236,7 @@ class GroupCommitTest {
   @ParameterizedTest(name = "stateFolder={0}")
   @ValueSource(booleans = {false, true})
   void syncsWhileBatchesAreWrittenLoseNothing(boolean stateFolder) throws Exception {
-    FileSyncer net = new FileSyncer(dir, "m", List.of("m", "p"));
-    try (Peer m = open(net, "m", true)) {
-      m.submit("init", null);
-      net.deliverAll();
-    }
+    FileSyncer net = initialised(true);
     java.util.Queue<String> acknowledged = new java.util.concurrent.ConcurrentLinkedQueue<>();
     try (Peer peer = Peer.open(PeerOptions.builder().root(net.rootOf("p")).peerId("p").masterId("m")
             .actions(actions()).stateDir(stateFolder ? dir.resolve("state-p") : null).build());
@@ -352,11 +336,7 @@ class GroupCommitTest {
   /** An interrupt does not cut a submit short: it returns durable, the interrupt flag set again. */
   @org.junit.jupiter.api.Test
   void anInterruptedSubmitterStillGetsItsOutcome() throws Exception {
-    FileSyncer net = new FileSyncer(dir, "m", List.of("m", "p"));
-    try (Peer m = open(net, "m", true)) {
-      m.submit("init", null);
-      net.deliverAll();
-    }
+    FileSyncer net = initialised(true);
     try (Peer p = open(net, "p", true)) {
       ExecutorService pool = Executors.newFixedThreadPool(8);
       try {
@@ -384,6 +364,16 @@ class GroupCommitTest {
       }
       assertThat(p.db().query("SELECT count(*) FROM items", Long.class)).containsExactly(160L);
     }
+  }
+
+  /** A cluster of master m and peer p whose master created the items table, delivered to p. */
+  private FileSyncer initialised(boolean group) {
+    FileSyncer net = new FileSyncer(dir, "m", List.of("m", "p"));
+    try (Peer m = open(net, "m", group)) {
+      m.submit("init", null);
+      net.deliverAll();
+    }
+    return net;
   }
 
   private static Peer open(FileSyncer net, String id, boolean group) {

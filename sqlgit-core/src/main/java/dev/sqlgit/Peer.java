@@ -51,7 +51,7 @@ public final class Peer implements AutoCloseable {
   private final Engine engine;
   private final ClusterStorage cluster;
   private final ReentrantLock writer = new ReentrantLock();
-  /** Group commit's queue and threads, started by the first submit. */
+  /** Writes submits: in batches on threads of its own (group commit), or in the calling thread. */
   private final GroupCommit groupCommit;
   /** Batches of submissions written, and the submissions in them (benchmarks); writer lock. */
   private long batchesWritten;
@@ -173,23 +173,8 @@ public final class Peer implements AutoCloseable {
     if (options.groupCommit()) {
       groupCommit.submit(submission);
     } else {
-      throwFailure(writeDurably(List.of(submission)).get(0)); // one transaction and one fsync per submit
+      throwFailure(groupCommit.writeDurably(List.of(submission)).get(0)); // one transaction and one fsync per submit
     }
-  }
-
-  /**
-   * Applies and logs {@code batch} holding the writer, then, the writer released, waits for its log
-   * lines to be durable; returns each submission's failure, null when it was applied.
-   */
-  private List<RuntimeException> writeDurably(List<Submission> batch) {
-    Engine.Submitted submitted = writeBatch(batch);
-    try {
-      engine.awaitDurable(submitted.logBatch());
-    } catch (RuntimeException e) {
-      notDurable = e;
-      throw e;
-    }
-    return submitted.results();
   }
 
   /** Applies and logs a batch holding the writer; its lines are durable after {@link Engine#awaitDurable}. */
@@ -367,7 +352,7 @@ public final class Peer implements AutoCloseable {
    * written by the calling thread (benchmarks: the writer's cost with no other thread around).
    */
   void submitBatch(String name, List<?> params) {
-    writeDurably(params.stream().map(p -> new Submission(name, actions.toJson(p))).toList())
+    groupCommit.writeDurably(params.stream().map(p -> new Submission(name, actions.toJson(p))).toList())
         .forEach(Peer::throwFailure);
   }
 

@@ -128,17 +128,29 @@ public final class GroupCommit implements AutoCloseable {
     if (closed) {
       throw new ClosedException("replica '" + replica + "'");
     }
-    Engine.Submitted submitted = writeBatch.apply(List.of(submission));
+    RuntimeException failure = writeDurably(List.of(submission)).get(0);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
+   * Writes {@code batch} in the calling thread, then, the writer lock released, fsyncs it there
+   * too (a lone submit; also the replica's mode without group commit). Returns each submission's
+   * failure, null when it was applied.
+   *
+   * @throws RuntimeException when the batch as a whole failed, or could not be made durable
+   *     ({@code onLost} hears of the latter)
+   */
+  public List<RuntimeException> writeDurably(List<Submission> batch) {
+    Engine.Submitted submitted = writeBatch.apply(batch);
     try {
       awaitDurable.accept(submitted.logBatch());
     } catch (RuntimeException e) {
       onLost.accept(e);
       throw e;
     }
-    RuntimeException failure = submitted.results().get(0);
-    if (failure != null) {
-      throw failure;
-    }
+    return submitted.results();
   }
 
   /**

@@ -186,16 +186,13 @@ public final class JsonlFile {
 
   /** Appends {@code lines} (each without newline) and fsyncs; all or nothing. */
   public static void append(Path file, List<String> lines) {
-    append(file, lines, true);
-  }
-
-  /**
-   * Appends {@code lines} (each without newline) without fsync, all or nothing: they are in the
-   * file for readers, and survive a crash of this process, but not yet one of the machine until
-   * {@link #force} ran. Group commit uses it to fsync outside its writer lock.
-   */
-  public static void appendUnforced(Path file, List<String> lines) {
-    append(file, lines, false);
+    try (FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      append(ch, lines, true);
+    } catch (IOException e) {
+      throw SqliteErrors.io("cannot append to", file, e);
+    }
   }
 
   /**
@@ -213,16 +210,6 @@ public final class JsonlFile {
       // deleted: see above
     } catch (IOException e) {
       throw SqliteErrors.io("cannot fsync", file, e);
-    }
-  }
-
-  private static void append(Path file, List<String> lines, boolean force) {
-    try (FileChannel ch =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      append(ch, lines, force);
-    } catch (IOException e) {
-      throw SqliteErrors.io("cannot append to", file, e);
     }
   }
 
